@@ -1,0 +1,1 @@
+//! scalegen: autoscaling config-as-code.
