@@ -1,0 +1,65 @@
+use crate::declare_rule;
+use crate::diagnostics::Diagnostic;
+use crate::model::Services;
+use crate::rules::Context;
+
+declare_rule! {
+    /// ## What it does
+    /// Checks that each scaling policy's `percent` or `pods` is greater than zero.
+    ///
+    /// ## Why is this bad?
+    /// The API server refuses the HPA (`must be greater than zero`). To stop scaling in a
+    /// direction, say so with `select: disabled`.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// scaleDown:
+    ///   policies:
+    ///     - { pods: 0, period: 60s }
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// scaleDown:
+    ///   select: disabled
+    /// ```
+    pub static POLICY_VALUE_NOT_POSITIVE = {
+        code: "SG303", name: "policy-value-not-positive", severity: Error, commands: [Validate, Check],
+    };
+}
+
+pub fn check_services(services: &Services, ctx: &mut Context<'_>) {
+    for service in &services.services {
+        for (name, direction) in [
+            ("scaleUp", &service.scale_up),
+            ("scaleDown", &service.scale_down),
+        ] {
+            let policies = &direction.policies;
+            for (i, policy) in policies.value.iter().enumerate() {
+                for (field, value) in [("percent", policy.percent), ("pods", policy.pods)] {
+                    let Some(value) = value.filter(|v| *v <= 0) else {
+                        continue;
+                    };
+                    let pointer = policies.pointer_to(&format!("/{i}/{field}"));
+                    let label = match &pointer {
+                        Some(p) => services.label_at(p, "set here"),
+                        None => services.key_label(&service.pointer, "a built-in default"),
+                    };
+                    ctx.report(
+                        Diagnostic::new(
+                            &POLICY_VALUE_NOT_POSITIVE,
+                            format!("`{name}.policies[{i}].{field}` is {value}; it must be greater than zero"),
+                        )
+                        .at(label)
+                        .with(services.inherited_label(service, &policies.origin))
+                        .help(format!(
+                            "use a positive `{field}`, or `select: disabled` to stop scaling {}",
+                            if name == "scaleUp" { "up" } else { "down" }
+                        ))
+                        .pointer(pointer.unwrap_or_default()),
+                    );
+                }
+            }
+        }
+    }
+}

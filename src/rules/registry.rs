@@ -1,0 +1,117 @@
+//! Every rule, in code order. Meta-tests keep this list complete, codes and names unique, and
+//! every rule documented and covered by fixtures.
+
+use super::*;
+
+pub static ALL: &[&Rule] = &[
+    &input::INVALID_YAML,
+    &input::DUPLICATE_KEY,
+    &input::INPUT_TOO_LARGE,
+    &input::NOT_TEXT,
+    &input::EMPTY_FILE,
+    &input::UNKNOWN_FIELD,
+    &input::INVALID_TYPE,
+    &input::INVALID_VALUE,
+    &input::MISSING_FIELD,
+    &input::UNSUPPORTED_VERSION,
+    &min_replicas_below_one::MIN_REPLICAS_BELOW_ONE,
+    &max_below_min::MAX_BELOW_MIN,
+    &below_ha_minimum::BELOW_HA_MINIMUM,
+    &exceeds_priority_cap::EXCEEDS_PRIORITY_CAP,
+    &missing_max_replicas::MISSING_MAX_REPLICAS,
+    &min_equals_max::MIN_EQUALS_MAX,
+    &utilization_out_of_range::UTILIZATION_OUT_OF_RANGE,
+    &insufficient_hysteresis::INSUFFICIENT_HYSTERESIS,
+    &no_metrics::NO_METRICS,
+    &window_out_of_range::WINDOW_OUT_OF_RANGE,
+    &period_out_of_range::PERIOD_OUT_OF_RANGE,
+    &policy_value_not_positive::POLICY_VALUE_NOT_POSITIVE,
+    &no_scaling_policy::NO_SCALING_POLICY,
+    &ambiguous_policy::AMBIGUOUS_POLICY,
+    &invalid_name::INVALID_NAME,
+    &unknown_priority::UNKNOWN_PRIORITY,
+    &request_exceeds_limit::REQUEST_EXCEEDS_LIMIT,
+    &missing_resource_request::MISSING_RESOURCE_REQUEST,
+    &unused_priority::UNUSED_PRIORITY,
+];
+
+/// A check over a resolved services file.
+pub type ServicesCheck = fn(&crate::model::Services, &mut Context<'_>);
+
+/// The checks `validate` runs over a resolved services file, in code order.
+pub static SERVICES_CHECKS: &[(&Rule, ServicesCheck)] = &[
+    (
+        &min_replicas_below_one::MIN_REPLICAS_BELOW_ONE,
+        min_replicas_below_one::check_services,
+    ),
+    (&max_below_min::MAX_BELOW_MIN, max_below_min::check_services),
+    (
+        &below_ha_minimum::BELOW_HA_MINIMUM,
+        below_ha_minimum::check_services,
+    ),
+    (
+        &exceeds_priority_cap::EXCEEDS_PRIORITY_CAP,
+        exceeds_priority_cap::check_services,
+    ),
+    (
+        &missing_max_replicas::MISSING_MAX_REPLICAS,
+        missing_max_replicas::check_services,
+    ),
+    (
+        &min_equals_max::MIN_EQUALS_MAX,
+        min_equals_max::check_services,
+    ),
+    (
+        &utilization_out_of_range::UTILIZATION_OUT_OF_RANGE,
+        utilization_out_of_range::check_services,
+    ),
+    (
+        &insufficient_hysteresis::INSUFFICIENT_HYSTERESIS,
+        insufficient_hysteresis::check_services,
+    ),
+    (&no_metrics::NO_METRICS, no_metrics::check_services),
+    (
+        &window_out_of_range::WINDOW_OUT_OF_RANGE,
+        window_out_of_range::check_services,
+    ),
+    (
+        &period_out_of_range::PERIOD_OUT_OF_RANGE,
+        period_out_of_range::check_services,
+    ),
+    (
+        &policy_value_not_positive::POLICY_VALUE_NOT_POSITIVE,
+        policy_value_not_positive::check_services,
+    ),
+    (
+        &no_scaling_policy::NO_SCALING_POLICY,
+        no_scaling_policy::check_services,
+    ),
+    (
+        &ambiguous_policy::AMBIGUOUS_POLICY,
+        ambiguous_policy::check_services,
+    ),
+    (&invalid_name::INVALID_NAME, invalid_name::check_services),
+    (
+        &unknown_priority::UNKNOWN_PRIORITY,
+        unknown_priority::check_services,
+    ),
+    (
+        &request_exceeds_limit::REQUEST_EXCEEDS_LIMIT,
+        request_exceeds_limit::check_services,
+    ),
+    (
+        &missing_resource_request::MISSING_RESOURCE_REQUEST,
+        missing_resource_request::check_services,
+    ),
+    (
+        &unused_priority::UNUSED_PRIORITY,
+        unused_priority::check_services,
+    ),
+];
+
+/// A rule by name (`max-below-min`) or code (`SG102`, any case).
+pub fn find(key: &str) -> Option<&'static Rule> {
+    ALL.iter()
+        .copied()
+        .find(|r| r.name == key || r.code.eq_ignore_ascii_case(key))
+}
