@@ -24,21 +24,41 @@ pub enum ReadError {
     },
 }
 
-/// Reads a file (or `-` for stdin) as text. Invalid UTF-8 and binary content are diagnostics at
-/// the first offending byte, not failures: the caller reports them like any other problem.
+/// Reads a file (or `-` for stdin) as text, refusing more than `limit` bytes without reading
+/// them. Invalid UTF-8, binary content and oversized files are diagnostics, not failures: the
+/// caller reports them like any other problem.
 pub fn read(
     path: &Path,
     display: &str,
+    limit: usize,
 ) -> Result<(Arc<SourceFile>, Option<Diagnostic>), ReadError> {
+    let too_large = |size: u64| {
+        let file = SourceFile::new(display, "");
+        let diagnostic = Diagnostic::new(
+            &input::INPUT_TOO_LARGE,
+            format!(
+                "the file is {}, more than the {} scalegen reads",
+                human_size(size),
+                human_size(limit as u64)
+            ),
+        )
+        .at(Label::new(&file, Span::point(0), "this file"))
+        .help("check that this is the file you meant; split very large inputs into several files");
+        (file, Some(diagnostic))
+    };
     let bytes = if path == Path::new("-") {
         let mut bytes = Vec::new();
         std::io::stdin()
             .lock()
+            .take(limit as u64 + 1)
             .read_to_end(&mut bytes)
             .map_err(|source| ReadError::Io {
                 path: display.to_owned(),
                 source,
             })?;
+        if bytes.len() > limit {
+            return Ok(too_large(bytes.len() as u64));
+        }
         bytes
     } else {
         match std::fs::metadata(path) {
@@ -47,6 +67,7 @@ pub fn read(
                     path: display.to_owned(),
                 });
             }
+            Ok(meta) if meta.len() > limit as u64 => return Ok(too_large(meta.len())),
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
                 return Err(ReadError::NotFound {
                     path: display.to_owned(),
@@ -60,6 +81,15 @@ pub fn read(
         })?
     };
     Ok(from_bytes(display, bytes))
+}
+
+fn human_size(bytes: u64) -> String {
+    const MIB: u64 = 1024 * 1024;
+    if bytes >= MIB {
+        format!("{:.1} MiB", bytes as f64 / MIB as f64)
+    } else {
+        format!("{} KiB", bytes.div_ceil(1024))
+    }
 }
 
 /// Text from bytes. A file that is not UTF-8 text becomes an empty source plus a diagnostic

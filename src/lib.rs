@@ -12,6 +12,8 @@
 
 pub mod diagnostics;
 pub mod document;
+pub mod hpa;
+pub mod k8s;
 pub mod model;
 pub mod policy;
 pub mod rules;

@@ -147,23 +147,25 @@ impl Schema {
             }
             ValidationErrorKind::Type { kind } => {
                 let expected = expected.unwrap_or_else(|| type_names(kind));
+                let help = help.unwrap_or_else(|| format!("write {expected} here"));
                 single(
                     1,
                     issue(
                         IssueKind::InvalidType,
                         format!("expected {expected}, found {found}"),
-                        help,
+                        Some(help),
                     ),
                 )
             }
             ValidationErrorKind::Format { .. } | ValidationErrorKind::Pattern { .. } => {
                 let expected = expected.unwrap_or_else(|| "a value of the documented form".into());
+                let help = help.unwrap_or_else(|| format!("write {expected} here"));
                 single(
                     2,
                     issue(
                         IssueKind::InvalidValue,
                         format!("expected {expected}, found {found}"),
-                        help,
+                        Some(help),
                     ),
                 )
             }
@@ -186,7 +188,11 @@ impl Schema {
                     issue(
                         IssueKind::InvalidValue,
                         format!("expected one of {listed}, found {found}"),
-                        guess.or(help),
+                        Some(
+                            guess
+                                .or(help)
+                                .unwrap_or_else(|| format!("use one of {listed}")),
+                        ),
                     ),
                 )
             }
@@ -218,7 +224,7 @@ impl Schema {
                 issue(
                     IssueKind::InvalidValue,
                     format!("{found} is out of range: the smallest allowed value is {limit}"),
-                    help,
+                    Some(help.unwrap_or_else(|| format!("use a value of at least {limit}"))),
                 ),
             ),
             ValidationErrorKind::Maximum { limit }
@@ -227,7 +233,7 @@ impl Schema {
                 issue(
                     IssueKind::InvalidValue,
                     format!("{found} is out of range: the largest allowed value is {limit}"),
-                    help,
+                    Some(help.unwrap_or_else(|| format!("use a value of at most {limit}"))),
                 ),
             ),
             ValidationErrorKind::MinItems { limit } => single(
@@ -239,7 +245,7 @@ impl Schema {
                         if *limit == 1 { "" } else { "s" },
                         instance.as_array().map_or(0, Vec::len)
                     ),
-                    help,
+                    Some(help.unwrap_or_else(|| "add the missing items".into())),
                 ),
             ),
             ValidationErrorKind::UniqueItems => single(
@@ -259,26 +265,34 @@ impl Schema {
                     issue(
                         IssueKind::InvalidValue,
                         format!("expected {expected}, found {found}"),
-                        help,
+                        Some(help.unwrap_or_else(|| format!("write {expected} here"))),
                     ),
                 )
             }
-            ValidationErrorKind::MaxLength { limit } => single(
-                2,
-                issue(
-                    IssueKind::InvalidValue,
-                    format!("the value is longer than {limit} characters"),
-                    help,
-                ),
-            ),
-            other => single(
-                5,
-                issue(
-                    IssueKind::InvalidValue,
-                    format!("{found} is not allowed here ({})", other.keyword()),
-                    help,
-                ),
-            ),
+            ValidationErrorKind::MaxLength { limit } => {
+                single(
+                    2,
+                    issue(
+                        IssueKind::InvalidValue,
+                        format!("the value is longer than {limit} characters"),
+                        Some(help.unwrap_or_else(|| {
+                            format!("shorten it to {limit} characters or fewer")
+                        })),
+                    ),
+                )
+            }
+            other => {
+                single(
+                    5,
+                    issue(
+                        IssueKind::InvalidValue,
+                        format!("{found} is not allowed here ({})", other.keyword()),
+                        Some(help.unwrap_or_else(|| {
+                            "check the field's documentation in the schema".into()
+                        })),
+                    ),
+                )
+            }
         }
     }
 }
@@ -453,7 +467,7 @@ mod tests {
                 (
                     "/list/1/maxReplicas",
                     "`99999999999` is out of range: the largest allowed value is 2147483647",
-                    None
+                    Some("use a value of at most 2147483647")
                 ),
                 (
                     "/select",
@@ -463,7 +477,7 @@ mod tests {
                 (
                     "/window",
                     "expected a duration like `60s`, found `soon`",
-                    None
+                    Some("write a duration like `60s` here")
                 ),
             ]
         );

@@ -4,6 +4,7 @@ use scalegen::diagnostics::{Diagnostics, report};
 use scalegen::document;
 use scalegen::policy::Policy;
 use scalegen::services_file;
+use scalegen::yaml;
 
 use super::{CheckOptions, Deny, EXIT_PROBLEMS, Format, Output};
 
@@ -13,8 +14,8 @@ pub fn load_policy(out: &mut Output, spec: &str, format: Format) -> Result<Polic
         return Policy::built_in(spec)
             .ok_or_else(|| out.fatal("the built-in policy failed to load"));
     }
-    let (file, not_text) =
-        document::read(Path::new(spec), spec).map_err(|e| out.fatal(&e.to_string()))?;
+    let (file, not_text) = document::read(Path::new(spec), spec, yaml::Limits::CONFIG.max_bytes)
+        .map_err(|e| out.fatal(&e.to_string()))?;
     if let Some(diagnostic) = not_text {
         report_diagnostics(out, Diagnostics(vec![diagnostic]), format);
         return Err(super::EXIT_USAGE);
@@ -49,7 +50,7 @@ pub fn run(out: &mut Output, path: &Path, options: &CheckOptions) -> u8 {
         Err(status) => return status,
     };
     let display = path.display().to_string();
-    let (file, not_text) = match document::read(path, &display) {
+    let (file, not_text) = match document::read(path, &display, yaml::Limits::CONFIG.max_bytes) {
         Ok(read) => read,
         Err(err) => return out.fatal(&err.to_string()),
     };

@@ -221,11 +221,24 @@ struct View<'a> {
     related: Vec<Note>,
 }
 
+/// Whether the lines around a label can be shown: a binary file or a 20,000-character line
+/// would bury the message, so such diagnostics name the place instead of quoting it.
+fn snippet_is_readable(label: &Label) -> bool {
+    let text = label.file.text();
+    let line = label.start().line;
+    text.lines()
+        .skip(line.saturating_sub(2))
+        .take(3)
+        .all(|l| l.chars().count() <= 300 && !l.chars().any(|c| c.is_control() && c != '\t'))
+}
+
 impl<'a> View<'a> {
     fn new(diagnostic: &'a Diagnostic) -> Self {
+        let readable = diagnostic.primary.as_ref().is_none_or(snippet_is_readable);
         let source = diagnostic
             .primary
             .as_ref()
+            .filter(|_| readable)
             .map(|l| FileSource(Arc::clone(&l.file)));
         let primary_file = diagnostic.file_name();
         let related = diagnostic
@@ -239,10 +252,24 @@ impl<'a> View<'a> {
             .collect();
         Self {
             diagnostic,
-            title: format!(
-                "{}[{}]: {}",
-                diagnostic.severity, diagnostic.rule.code, diagnostic.message
-            ),
+            title: match diagnostic.primary.as_ref().filter(|_| !readable) {
+                Some(label) => {
+                    let at = label.start();
+                    format!(
+                        "{}[{}]: {} (at {}:{}:{})",
+                        diagnostic.severity,
+                        diagnostic.rule.code,
+                        diagnostic.message,
+                        label.file.name(),
+                        at.line,
+                        at.column
+                    )
+                }
+                None => format!(
+                    "{}[{}]: {}",
+                    diagnostic.severity, diagnostic.rule.code, diagnostic.message
+                ),
+            },
             source,
             related,
         }
@@ -293,6 +320,7 @@ impl miette::Diagnostic for View<'_> {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.source.as_ref()?;
         let primary = self.diagnostic.primary.as_ref()?;
         let same_file = self
             .diagnostic

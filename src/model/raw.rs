@@ -108,10 +108,12 @@ pub struct Direction {
     /// threshold (the HPA has no separate scale-down threshold). Built-in defaults: 70 up, 30
     /// down.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("x-scalegen-help" = METRIC_HELP))]
     pub cpu: Option<i32>,
     /// Memory utilization in percent of the request; as `cpu`. Built-in defaults: 70 up, 30
     /// down.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("x-scalegen-help" = METRIC_HELP))]
     pub memory: Option<i32>,
     /// Stabilization window: how long a recommendation must hold before scaling in this
     /// direction (`60s`, `5m`). HPA `stabilizationWindowSeconds`. Built-in defaults: 60s up,
@@ -128,6 +130,8 @@ pub struct Direction {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub select: Option<Select>,
 }
+
+const METRIC_HELP: &str = "write a whole percentage such as `70`; leave the field out to inherit it, or list only the other metric under `metrics` to scale without this one";
 
 /// A rate limit: either `percent` or `pods`, per `period`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
@@ -219,7 +223,8 @@ impl JsonSchema for Duration {
             "format": "duration",
             "minimum": 0,
             "maximum": u32::MAX,
-            "x-scalegen-expected": "a duration like `60s`"
+            "x-scalegen-expected": "a duration like `60s`",
+            "x-scalegen-help": "write durations as `45s`, `5m`, `1h`, `1m30s`, or whole seconds"
         })
     }
 }
@@ -267,7 +272,8 @@ impl JsonSchema for Quantity {
             "pattern": "^[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei|[eE][+-]?[0-9]+)?$",
             "format": "quantity",
             "minimum": 0,
-            "x-scalegen-expected": "a quantity like `250m` or `256Mi`"
+            "x-scalegen-expected": "a quantity like `250m` or `256Mi`",
+            "x-scalegen-help": "write CPU as `250m` or `0.5` (cores), memory as `256Mi` or `1Gi` (binary) or `256M` (decimal)"
         })
     }
 }

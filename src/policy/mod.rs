@@ -176,6 +176,11 @@ impl Policy {
         Ok(policy)
     }
 
+    /// The parameters the policy sets for a rule (without `severity`), as written.
+    pub fn raw_params(&self, rule: &'static Rule) -> Option<&Map<String, Value>> {
+        self.rules.get(rule.code).map(|s| &s.params)
+    }
+
     /// A rule's parameters: what the policy sets, the rule's own defaults for the rest.
     pub fn params<P: DeserializeOwned + Default>(&self, rule: &'static Rule) -> P {
         self.rules

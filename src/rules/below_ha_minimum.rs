@@ -1,5 +1,5 @@
 use schemars::JsonSchema;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::declare_rule;
 use crate::diagnostics::Diagnostic;
@@ -40,7 +40,7 @@ declare_rule! {
     };
 }
 
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(default, deny_unknown_fields, rename_all = "camelCase")]
 pub struct Params {
     /// The fewest replicas a service may run with.

@@ -1,5 +1,5 @@
 use schemars::JsonSchema;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::declare_rule;
 use crate::diagnostics::Diagnostic;
@@ -43,7 +43,7 @@ declare_rule! {
     };
 }
 
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(default, deny_unknown_fields, rename_all = "camelCase")]
 pub struct Params {
     /// The fewest percentage points between a scale-down threshold and its scale-up target.

@@ -65,6 +65,8 @@ pub struct Rule {
     pub doc: &'static str,
     /// The JSON Schema of the rule's parameters in a policy file, when it has any.
     pub params: Option<fn(&mut schemars::SchemaGenerator) -> schemars::Schema>,
+    /// The parameters' defaults, which the built-in default policy must spell out.
+    pub default_params: Option<fn() -> serde_json::Value>,
 }
 
 impl fmt::Debug for Rule {
@@ -138,11 +140,16 @@ macro_rules! declare_rule {
             commands: &[$($crate::rules::Command::$command),*],
             doc: concat!($($doc, "\n"),*),
             params: $crate::declare_rule!(@params $($params)?),
+            default_params: $crate::declare_rule!(@defaults $($params)?),
         };
     };
     (@params) => { None };
     (@params $params:ty) => {
         Some(|generator: &mut schemars::SchemaGenerator| generator.subschema_for::<$params>())
+    };
+    (@defaults) => { None };
+    (@defaults $params:ty) => {
+        Some(|| serde_json::to_value(<$params>::default()).unwrap_or_default())
     };
 }
 

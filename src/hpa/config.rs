@@ -1,0 +1,59 @@
+//! Controller-wide settings: the kube-controller-manager flags and feature
+//! gates that shape every HPA's decision (algorithm.md §13).
+
+use serde::{Deserialize, Serialize};
+
+/// Feature gates the decision logic reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FeatureGates {
+    /// `HPAConfigurableTolerance`: per-direction `behavior.*.tolerance` overrides
+    /// the controller tolerance (§4). Off by default: alpha in 1.33, the API
+    /// version scalegen renders for.
+    #[serde(default)]
+    pub configurable_tolerance: bool,
+    /// `HPAScaleToZero`: an HPA that scaled its target to zero may scale it up
+    /// again (§10). Alpha, off by default.
+    #[serde(default)]
+    pub scale_to_zero: bool,
+}
+
+/// The controller flags. [`Default`] gives the production values; the
+/// Kubernetes unit tests (and so the transcribed vectors) use other ones.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ControllerConfig {
+    /// `--horizontal-pod-autoscaler-tolerance`, both directions unless a
+    /// behavior overrides one under the gate.
+    pub tolerance: f64,
+    /// `--horizontal-pod-autoscaler-downscale-stabilization`: the legacy down
+    /// window, and the behavior scale-down window when the spec leaves it unset.
+    pub downscale_stabilization_window_seconds: i64,
+    /// `--horizontal-pod-autoscaler-cpu-initialization-period`.
+    pub cpu_initialization_period_seconds: i64,
+    /// `--horizontal-pod-autoscaler-initial-readiness-delay`.
+    pub initial_readiness_delay_seconds: i64,
+    /// Legacy up cap: `max(factor * current, minimum)` per sync (§7).
+    pub scale_up_limit_factor: f64,
+    pub scale_up_limit_minimum: f64,
+    /// `--horizontal-pod-autoscaler-sync-period`: how often a simulator should
+    /// call [`reconcile`](super::reconcile).
+    pub sync_period_seconds: i64,
+    #[serde(default)]
+    pub feature_gates: FeatureGates,
+}
+
+impl Default for ControllerConfig {
+    fn default() -> Self {
+        ControllerConfig {
+            tolerance: 0.1,
+            downscale_stabilization_window_seconds: 300,
+            cpu_initialization_period_seconds: 300,
+            initial_readiness_delay_seconds: 30,
+            scale_up_limit_factor: 2.0,
+            scale_up_limit_minimum: 4.0,
+            sync_period_seconds: 15,
+            feature_gates: FeatureGates::default(),
+        }
+    }
+}
