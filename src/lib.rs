@@ -11,6 +11,7 @@
 //! - [`diagnostics`]: diagnostics as data, and their reports.
 
 pub mod diagnostics;
+pub mod docker;
 pub mod document;
 pub mod hpa;
 pub mod k8s;

@@ -68,9 +68,10 @@ pub fn load(file: &Arc<SourceFile>) -> Loaded {
     for issue in &issues {
         diagnostics.push(document::structure_issue(file, &root, issue));
     }
-    if let Some(version) = json.get("version").and_then(Value::as_u64) {
-        if version != VERSION {
-            diagnostics.push(
+    if let Some(version) = json.get("version").and_then(Value::as_u64)
+        && version != VERSION
+    {
+        diagnostics.push(
                 Diagnostic::new(
                     &input::UNSUPPORTED_VERSION,
                     format!("services file version {version} is not supported; this scalegen reads version {VERSION}"),
@@ -79,11 +80,10 @@ pub fn load(file: &Arc<SourceFile>) -> Loaded {
                 .help(format!("set `version: {VERSION}`, or upgrade scalegen to read version {version}"))
                 .pointer("/version"),
             );
-            return Loaded {
-                services: None,
-                diagnostics,
-            };
-        }
+        return Loaded {
+            services: None,
+            diagnostics,
+        };
     }
     // Drop what failed so the rest can still be resolved and checked; a value that falls back
     // to an inherited one is not reported again (see `validate`).

@@ -1018,7 +1018,7 @@ impl Random {
         ];
         match self.below(if depth == 0 { 5 } else { 8 }) {
             0 => Value::Null,
-            1 => Value::Bool(self.next() % 2 == 0),
+            1 => Value::Bool(self.next().is_multiple_of(2)),
             2 => json!(self.next()),
             3 => json!(f64::from(u32::try_from(self.next() >> 40).expect("24 bits")) / 7.0 - 1e6),
             4 => json!(names[self.below(names.len())]),
@@ -1551,4 +1551,3 @@ fn real_world_corpus() {
     let total: usize = validated.values().map(|(total, _)| total).sum();
     assert!(total >= 200, "only {total} documents validated");
 }
-

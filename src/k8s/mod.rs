@@ -1,3 +1,5 @@
-//! Kubernetes objects: their tightened JSON Schemas and the API server's own validation.
+//! Kubernetes objects: their tightened JSON Schemas ([`schemas`]) and the API server's own
+//! validation of HorizontalPodAutoscalers ([`hpa_api`]).
 
+pub mod hpa_api;
 pub mod schemas;

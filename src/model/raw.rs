@@ -184,7 +184,7 @@ pub enum TargetKind {
 }
 
 /// Container requests and limits, in Kubernetes quantities (`250m`, `0.5`, `256Mi`).
-#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Resources {
     /// What the scheduler reserves; utilization percentages are of these.
@@ -195,7 +195,7 @@ pub struct Resources {
     pub limits: Option<ResourceList>,
 }
 
-#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ResourceList {
     /// CPU: `250m` (millicores), `0.5` or `2` (cores).

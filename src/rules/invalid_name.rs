@@ -120,42 +120,42 @@ pub fn check_services(services: &Services, ctx: &mut Context<'_>) {
                 .pointer(service.pointer.clone()),
             );
         }
-        if let Some(pointer) = service.target.origin.pointer.as_ref() {
-            if let Some(problem) = subdomain_problem(&service.target.name) {
-                let pointer = format!("{pointer}/name");
-                ctx.report(
-                    Diagnostic::new(
-                        &INVALID_NAME,
-                        format!(
-                            "target name `{}` is not a valid Kubernetes name: {problem}",
-                            service.target.name.escape_debug()
-                        ),
-                    )
-                    .at(services.label_at(&pointer, "this name"))
-                    .help(format!(
-                        "use the workload's real name, such as `{}`",
-                        suggestion(&service.target.name)
-                    ))
-                    .pointer(pointer),
-                );
-            }
-        }
-    }
-    if let Some(namespace) = &services.namespace {
-        if let Some(problem) = label_problem(&namespace.value) {
+        if let Some(pointer) = service.target.origin.pointer.as_ref()
+            && let Some(problem) = subdomain_problem(&service.target.name)
+        {
+            let pointer = format!("{pointer}/name");
             ctx.report(
                 Diagnostic::new(
                     &INVALID_NAME,
                     format!(
-                        "namespace `{}` is not a valid Kubernetes name: {problem}",
-                        namespace.value.escape_debug()
+                        "target name `{}` is not a valid Kubernetes name: {problem}",
+                        service.target.name.escape_debug()
                     ),
                 )
-                .at(services.label_at("/namespace", "this namespace"))
-                .help(format!("use `{}`", suggestion(&namespace.value)))
-                .pointer("/namespace"),
+                .at(services.label_at(&pointer, "this name"))
+                .help(format!(
+                    "use the workload's real name, such as `{}`",
+                    suggestion(&service.target.name)
+                ))
+                .pointer(pointer),
             );
         }
+    }
+    if let Some(namespace) = &services.namespace
+        && let Some(problem) = label_problem(&namespace.value)
+    {
+        ctx.report(
+            Diagnostic::new(
+                &INVALID_NAME,
+                format!(
+                    "namespace `{}` is not a valid Kubernetes name: {problem}",
+                    namespace.value.escape_debug()
+                ),
+            )
+            .at(services.label_at("/namespace", "this namespace"))
+            .help(format!("use `{}`", suggestion(&namespace.value)))
+            .pointer("/namespace"),
+        );
     }
 }
 

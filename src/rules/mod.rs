@@ -110,7 +110,7 @@ impl Rule {
 
 /// Declares a rule: its doc comment becomes its documentation.
 ///
-/// ```ignore
+/// ```text
 /// declare_rule! {
 ///     /// ## What it does
 ///     /// ...

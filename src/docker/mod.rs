@@ -1,0 +1,6 @@
+//! The Docker side: scalegen's own autoscaler config ([`config`], written by `render`), and the
+//! decision model ([`model`]) that both `simulate --engine docker` and `autoscale docker` run,
+//! so what is simulated is what runs.
+
+pub mod config;
+pub mod model;

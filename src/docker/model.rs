@@ -1,0 +1,476 @@
+//! The Docker autoscaler's decision, pure: from the utilization of a service's running
+//! containers to the replica count it should have. `simulate --engine docker` and
+//! `autoscale docker` both call [`decide`], so what is simulated is what runs.
+//!
+//! One evaluation:
+//! 1. Outside `[min, max]` (containers died, or were started by hand): go straight to the bound.
+//! 2. Trigger: **up** when any metric is above its scale-up threshold; **down** only when every
+//!    metric is below its scale-down threshold (a metric without a reading blocks scale-down,
+//!    never scale-up, as in the HPA); otherwise **hold**.
+//! 3. Proposal, sized as the HPA sizes it: `ceil(replicas × max(utilization / up-threshold))`,
+//!    at least one container more (up) or fewer (down) than now.
+//! 4. Stabilization over the recommendation history: a scale-up only to what every
+//!    recommendation in the up window supported, a scale-down only to the highest in the down
+//!    window — the HPA controller's own rule, shared code.
+//! 5. The step policies with `select`, and `[min, max]`: the HPA controller's rate limit,
+//!    shared code.
+//!
+//! The state (recommendations, scale events) is per service and lives as long as the caller
+//! keeps it; scale events are recorded only for changes that happened ([`ServiceState::record`]).
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::Serialize;
+
+use super::config::{DirectionConfig, ServiceConfig};
+use crate::hpa::{
+    Behavior, LimitReason, PolicyType, Recommendation, ReplicaRange, ScaleEvents, ScalingPolicy,
+    ScalingRules, SelectPolicy, SimTime, limit_with_behaviors, stabilize_with_behaviors,
+    store_scale_event,
+};
+use crate::model::PolicyKind;
+use crate::model::raw::{Metric, Select};
+
+/// What was measured for one service at one evaluation.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Observation {
+    /// Running containers.
+    pub replicas: i32,
+    /// Average utilization per metric, in percent of the basis; a metric without a reading
+    /// (stats not yet available) is absent.
+    pub utilization: BTreeMap<Metric, f64>,
+}
+
+/// Why the proposal is what it is.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum Trigger {
+    /// A metric is above its scale-up threshold (the highest relative to its threshold).
+    Up {
+        metric: Metric,
+        utilization: f64,
+        threshold: i32,
+    },
+    /// Every metric is below its scale-down threshold.
+    Down,
+    /// Between the thresholds, or a reading is missing.
+    Hold { reason: String },
+    /// The replica count is outside `[min, max]`; the bound is the target.
+    OutOfRange,
+}
+
+impl fmt::Display for Trigger {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Trigger::Up {
+                metric,
+                utilization,
+                threshold,
+            } => write!(
+                f,
+                "{} {utilization:.0}% above {threshold}%",
+                metric.as_str()
+            ),
+            Trigger::Down => f.write_str("every metric below its scale-down threshold"),
+            Trigger::Hold { reason } => f.write_str(reason),
+            Trigger::OutOfRange => f.write_str("replicas outside min..max"),
+        }
+    }
+}
+
+/// One evaluation's outcome.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Decision {
+    pub current: i32,
+    /// The raw recommendation from the trigger (before stabilization and limits).
+    pub proposal: i32,
+    /// After the stabilization windows.
+    pub stabilized: i32,
+    /// What the service should run now.
+    pub desired: i32,
+    pub trigger: Trigger,
+    /// Which limit, if any, held the change back (the HPA's `ScalingLimited` reasons).
+    #[serde(serialize_with = "serialize_reason")]
+    pub limit: LimitReason,
+}
+
+fn serialize_reason<S: serde::Serializer>(reason: &LimitReason, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(reason.as_str())
+}
+
+impl Decision {
+    /// A one-line reason for logs: the rule that fired and what held it back.
+    pub fn reason(&self) -> String {
+        let mut reason = self.trigger.to_string();
+        if self.stabilized != self.proposal {
+            reason.push_str(&format!(
+                "; stabilized from {} to {}",
+                self.proposal, self.stabilized
+            ));
+        }
+        match self.limit {
+            LimitReason::DesiredWithinRange => {}
+            LimitReason::ScaleUpLimit => reason.push_str("; held by the scale-up policies"),
+            LimitReason::ScaleDownLimit => reason.push_str("; held by the scale-down policies"),
+            LimitReason::TooManyReplicas => reason.push_str("; capped at maxReplicas"),
+            LimitReason::TooFewReplicas => reason.push_str("; floored at minReplicas"),
+        }
+        reason
+    }
+}
+
+/// Per-service memory between evaluations.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ServiceState {
+    recommendations: Vec<Recommendation>,
+    events: ScaleEvents,
+    seeded: bool,
+}
+
+impl ServiceState {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Records a change that happened (after the containers were created or removed), so the
+    /// step policies count it.
+    pub fn record(&mut self, config: &ServiceConfig, from: i32, to: i32, now: SimTime) {
+        if from != to {
+            store_scale_event(Some(&behavior(config)), &mut self.events, from, to, now);
+        }
+    }
+}
+
+/// The HPA behavior equivalent to a service's windows and policies, so the controller's own
+/// stabilization and rate-limit code applies.
+fn behavior(config: &ServiceConfig) -> Behavior {
+    let rules = |d: &DirectionConfig| ScalingRules {
+        stabilization_window_seconds: Some(i32::try_from(d.window.0.seconds()).unwrap_or(i32::MAX)),
+        select_policy: Some(match d.select {
+            Select::Max => SelectPolicy::Max,
+            Select::Min => SelectPolicy::Min,
+            Select::Disabled => SelectPolicy::Disabled,
+        }),
+        policies: Some(
+            d.policies
+                .iter()
+                .filter_map(|p| {
+                    let (kind, value) = p.limit()?;
+                    Some(ScalingPolicy {
+                        policy_type: match kind {
+                            PolicyKind::Percent => PolicyType::Percent,
+                            PolicyKind::Pods => PolicyType::Pods,
+                        },
+                        value,
+                        period_seconds: i32::try_from(p.period.0.seconds()).unwrap_or(i32::MAX),
+                    })
+                })
+                .collect(),
+        ),
+        tolerance: None,
+    };
+    Behavior {
+        scale_up: Some(rules(&config.scale_up)),
+        scale_down: Some(rules(&config.scale_down)),
+    }
+}
+
+/// The trigger and the raw proposal.
+fn propose(config: &ServiceConfig, observed: &Observation) -> (Trigger, i32) {
+    let current = observed.replicas;
+    let mut missing = Vec::new();
+    let mut above: Option<(Metric, f64, i32, f64)> = None;
+    let mut all_below = true;
+    let mut ratio = 0.0_f64;
+    for &metric in &config.metrics {
+        let (Some(&up), Some(&down)) = (
+            config.scale_up.thresholds.get(&metric),
+            config.scale_down.thresholds.get(&metric),
+        ) else {
+            continue;
+        };
+        let Some(&utilization) = observed.utilization.get(&metric) else {
+            missing.push(metric.as_str());
+            all_below = false;
+            continue;
+        };
+        let relative = utilization / f64::from(up.max(1));
+        ratio = ratio.max(relative);
+        if utilization > f64::from(up) && above.is_none_or(|(.., r)| relative > r) {
+            above = Some((metric, utilization, up, relative));
+        }
+        if utilization >= f64::from(down) {
+            all_below = false;
+        }
+    }
+    let scaled = (f64::from(current) * ratio).ceil();
+    let scaled = if scaled.is_finite() {
+        scaled.clamp(0.0, f64::from(i32::MAX)) as i32
+    } else {
+        i32::MAX
+    };
+    if let Some((metric, utilization, threshold, _)) = above {
+        let proposal = scaled.max(current.saturating_add(1));
+        return (
+            Trigger::Up {
+                metric,
+                utilization,
+                threshold,
+            },
+            proposal,
+        );
+    }
+    if !missing.is_empty() {
+        return (
+            Trigger::Hold {
+                reason: format!("no {} reading yet", missing.join(" or ")),
+            },
+            current,
+        );
+    }
+    if all_below && !config.metrics.is_empty() {
+        return (Trigger::Down, scaled.min(current - 1).max(0));
+    }
+    (
+        Trigger::Hold {
+            reason: "between the scale-down and scale-up thresholds".into(),
+        },
+        current,
+    )
+}
+
+/// Decides how many containers a service should run now.
+pub fn decide(
+    config: &ServiceConfig,
+    state: &mut ServiceState,
+    now: SimTime,
+    observed: &Observation,
+) -> Decision {
+    let current = observed.replicas;
+    let (min, max) = (
+        config.min_replicas,
+        config.max_replicas.max(config.min_replicas),
+    );
+    if current < min || current > max {
+        let desired = current.clamp(min, max);
+        return Decision {
+            current,
+            proposal: desired,
+            stabilized: desired,
+            desired,
+            trigger: Trigger::OutOfRange,
+            limit: if current < min {
+                LimitReason::TooFewReplicas
+            } else {
+                LimitReason::TooManyReplicas
+            },
+        };
+    }
+    if !state.seeded {
+        // As the HPA controller does on its first sync: the replica count found is the first
+        // recommendation, so a fresh start never scales down before a full window has passed.
+        state.recommendations.push(Recommendation {
+            replicas: current,
+            timestamp: now,
+        });
+        state.seeded = true;
+    }
+    let (trigger, proposal) = propose(config, observed);
+    let stabilized = stabilize_with_behaviors(
+        &mut state.recommendations,
+        current,
+        proposal,
+        now,
+        i64::from(config.scale_up.window.0.seconds()),
+        i64::from(config.scale_down.window.0.seconds()),
+    )
+    .replicas;
+    let limited = limit_with_behaviors(
+        current,
+        stabilized,
+        ReplicaRange { min, max },
+        &behavior(config),
+        &state.events,
+        now,
+    );
+    Decision {
+        current,
+        proposal,
+        stabilized,
+        desired: limited.replicas,
+        trigger,
+        limit: limited.reason,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::docker::config::{Basis, Utilization};
+    use crate::model::raw::{Duration, Policy};
+    use crate::units;
+
+    fn direction(cpu: i32, window: u32, policies: Vec<Policy>, select: Select) -> DirectionConfig {
+        DirectionConfig {
+            thresholds: BTreeMap::from([(Metric::Cpu, cpu)]),
+            window: Duration(units::Duration(window)),
+            policies,
+            select,
+        }
+    }
+
+    fn pods(n: i32, period: u32) -> Policy {
+        Policy {
+            percent: None,
+            pods: Some(n),
+            period: Duration(units::Duration(period)),
+        }
+    }
+
+    fn config() -> ServiceConfig {
+        ServiceConfig {
+            compose_service: "api".into(),
+            min_replicas: 2,
+            max_replicas: 10,
+            metrics: vec![Metric::Cpu],
+            utilization: Utilization {
+                basis: Basis::Limit,
+                requests: None,
+            },
+            scale_up: direction(70, 0, vec![pods(2, 60)], Select::Max),
+            scale_down: direction(30, 60, vec![pods(1, 60)], Select::Min),
+        }
+    }
+
+    fn observe(replicas: i32, cpu: Option<f64>) -> Observation {
+        Observation {
+            replicas,
+            utilization: cpu.into_iter().map(|c| (Metric::Cpu, c)).collect(),
+        }
+    }
+
+    #[test]
+    fn scales_up_proportionally_within_the_step_policy() {
+        let config = config();
+        let mut state = ServiceState::new();
+        // 2 replicas at 210% of a 70% target want 6; the policy allows +2 per minute.
+        let d = decide(
+            &config,
+            &mut state,
+            SimTime::from_secs(0),
+            &observe(2, Some(210.0)),
+        );
+        assert_eq!(
+            (d.proposal, d.desired, d.limit),
+            (6, 4, LimitReason::ScaleUpLimit)
+        );
+        state.record(&config, 2, 4, SimTime::from_secs(0));
+        // Within the same minute nothing more is allowed.
+        let d = decide(
+            &config,
+            &mut state,
+            SimTime::from_secs(15),
+            &observe(4, Some(140.0)),
+        );
+        assert_eq!(d.desired, 4);
+        // A minute later, two more.
+        let d = decide(
+            &config,
+            &mut state,
+            SimTime::from_secs(60),
+            &observe(4, Some(140.0)),
+        );
+        assert_eq!(d.desired, 6);
+    }
+
+    #[test]
+    fn holds_between_the_thresholds() {
+        let mut state = ServiceState::new();
+        let d = decide(
+            &config(),
+            &mut state,
+            SimTime::from_secs(0),
+            &observe(4, Some(50.0)),
+        );
+        assert_eq!(d.desired, 4);
+        assert!(matches!(d.trigger, Trigger::Hold { .. }));
+    }
+
+    #[test]
+    fn scales_down_only_after_the_window_and_one_step_at_a_time() {
+        let config = config();
+        let mut state = ServiceState::new();
+        let mut replicas = 6;
+        let mut seen = Vec::new();
+        for tick in 0..12 {
+            let now = SimTime::from_secs(tick * 15);
+            let d = decide(&config, &mut state, now, &observe(replicas, Some(10.0)));
+            state.record(&config, replicas, d.desired, now);
+            replicas = d.desired;
+            seen.push(replicas);
+        }
+        // The seed (6 at 0s) is the window's maximum until it ages out at 60s; then one
+        // container per minute.
+        assert_eq!(seen, [6, 6, 6, 6, 5, 5, 5, 5, 4, 4, 4, 4]);
+    }
+
+    #[test]
+    fn a_missing_reading_blocks_scale_down_but_not_scale_up() {
+        let mut config = config();
+        config.metrics = vec![Metric::Cpu, Metric::Memory];
+        config.scale_up.thresholds.insert(Metric::Memory, 70);
+        config.scale_down.thresholds.insert(Metric::Memory, 30);
+        let mut state = ServiceState::new();
+        let d = decide(
+            &config,
+            &mut state,
+            SimTime::from_secs(0),
+            &observe(4, Some(5.0)),
+        );
+        assert_eq!(d.desired, 4, "{d:?}");
+        let d = decide(
+            &config,
+            &mut state,
+            SimTime::from_secs(15),
+            &observe(4, Some(100.0)),
+        );
+        assert!(d.desired > 4, "{d:?}");
+    }
+
+    #[test]
+    fn out_of_range_goes_straight_to_the_bound() {
+        let mut state = ServiceState::new();
+        let d = decide(
+            &config(),
+            &mut state,
+            SimTime::from_secs(0),
+            &observe(0, None),
+        );
+        assert_eq!((d.desired, d.trigger.clone()), (2, Trigger::OutOfRange));
+        let d = decide(
+            &config(),
+            &mut state,
+            SimTime::from_secs(0),
+            &observe(14, Some(99.0)),
+        );
+        assert_eq!(d.desired, 10);
+    }
+
+    #[test]
+    fn disabled_direction_never_moves() {
+        let mut config = config();
+        config.scale_down.select = Select::Disabled;
+        let mut state = ServiceState::new();
+        for tick in 0..20 {
+            let d = decide(
+                &config,
+                &mut state,
+                SimTime::from_secs(tick * 15),
+                &observe(6, Some(1.0)),
+            );
+            assert_eq!(d.desired, 6);
+        }
+    }
+}
