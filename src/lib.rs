@@ -17,6 +17,7 @@ pub mod hpa;
 pub mod k8s;
 pub mod model;
 pub mod policy;
+pub mod render;
 pub mod rules;
 pub mod services_file;
 pub mod source;

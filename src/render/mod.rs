@@ -1,0 +1,3 @@
+//! `scalegen render`: from the resolved services file to every output file.
+
+pub mod hpa;
