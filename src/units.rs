@@ -47,6 +47,13 @@ impl Duration {
     }
 }
 
+/// As whole seconds (what templates and JSON consumers compute with).
+impl serde::Serialize for Duration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_u32(self.0)
+    }
+}
+
 impl fmt::Display for Duration {
     /// The shortest exact form: `60s` stays `60s` (how people write windows), `90s` is `90s`,
     /// whole hours and minutes above a minute are `5m`, `1h`.

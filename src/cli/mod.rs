@@ -3,6 +3,7 @@
 
 mod explain;
 mod output;
+mod render;
 mod schema;
 mod validate;
 
@@ -74,6 +75,8 @@ pub enum Command {
         #[command(flatten)]
         options: CheckOptions,
     },
+    /// Render HPAs, the Docker autoscaler config and docs from the services file.
+    Render(render::RenderArgs),
     /// Print the services file's JSON Schema.
     Schema {
         /// Print the policy file's schema instead.
@@ -108,6 +111,7 @@ pub fn run() -> ExitCode {
     let mut out = Output::new(cli.color);
     let status = match cli.command {
         Command::Validate { file, options } => validate::run(&mut out, &file, &options),
+        Command::Render(args) => render::run(&mut out, &args),
         Command::Schema { policy } => schema::run(&mut out, policy),
         Command::Explain { rule } => explain::explain(&mut out, &rule),
         Command::Rules { format } => explain::rules(&mut out, format),

@@ -112,3 +112,30 @@ fn rules(direction: &Direction) -> HPAScalingRules {
         ..HPAScalingRules::default()
     }
 }
+
+/// The HPA as a file: header, then the manifest.
+pub fn file(services: &Services, service: &Service, header: &str) -> String {
+    crate::render::yaml_file(&build(services, service), header, &[])
+}
+
+/// `k8s/kustomization.yaml`, so `kubectl apply -k generated/k8s` applies every HPA.
+pub fn kustomization(files: &[String], header: &str) -> String {
+    #[derive(serde::Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Kustomization<'a> {
+        api_version: &'a str,
+        kind: &'a str,
+        resources: Vec<&'a str>,
+    }
+    let mut resources: Vec<&str> = files.iter().map(String::as_str).collect();
+    resources.sort_unstable();
+    crate::render::yaml_file(
+        &Kustomization {
+            api_version: "kustomize.config.k8s.io/v1beta1",
+            kind: "Kustomization",
+            resources,
+        },
+        header,
+        &[],
+    )
+}
