@@ -1,7 +1,9 @@
 //! The command line: clap definitions, one file per subcommand. Flags become plain settings
 //! here; the library never sees clap. `main` maps the outcome to an exit status.
 
+mod completions;
 mod explain;
+mod init;
 mod output;
 mod render;
 mod schema;
@@ -77,6 +79,12 @@ pub enum Command {
     },
     /// Render HPAs, the Docker autoscaler config and docs from the services file.
     Render(render::RenderArgs),
+    /// Write a commented starter services file (and, with `--pre-commit`, the hooks).
+    Init(init::InitArgs),
+    /// Print shell completions: bash, zsh, fish, elvish, powershell.
+    Completions(completions::CompletionsArgs),
+    /// Print the man page (roff).
+    Man,
     /// Print the services file's JSON Schema.
     Schema {
         /// Print the policy file's schema instead.
@@ -112,6 +120,9 @@ pub fn run() -> ExitCode {
     let status = match cli.command {
         Command::Validate { file, options } => validate::run(&mut out, &file, &options),
         Command::Render(args) => render::run(&mut out, &args),
+        Command::Init(args) => init::run(&mut out, &args),
+        Command::Completions(args) => completions::completions(&mut out, &args),
+        Command::Man => completions::man(&mut out),
         Command::Schema { policy } => schema::run(&mut out, policy),
         Command::Explain { rule } => explain::explain(&mut out, &rule),
         Command::Rules { format } => explain::rules(&mut out, format),

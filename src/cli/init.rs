@@ -1,0 +1,72 @@
+use std::path::{Path, PathBuf};
+
+use scalegen::render::write::write_atomically;
+
+use super::Output;
+
+/// The starter services file, valid as written (a test keeps it so).
+pub const STARTER: &str = include_str!("../../templates/scalegen.yaml.init");
+/// The pre-commit entries `init --pre-commit` writes.
+pub const PRE_COMMIT: &str = include_str!("../../templates/pre-commit-config.yaml.init");
+
+#[derive(Debug, clap::Args)]
+pub struct InitArgs {
+    /// Where to write the starter services file.
+    #[arg(default_value = "scalegen.yaml")]
+    pub file: PathBuf,
+    /// Overwrite an existing file.
+    #[arg(long)]
+    pub force: bool,
+    /// Also write `.pre-commit-config.yaml` with scalegen's hooks (or say what to add to an
+    /// existing one).
+    #[arg(long)]
+    pub pre_commit: bool,
+}
+
+pub fn run(out: &mut Output, args: &InitArgs) -> u8 {
+    if args.file.exists() && !args.force {
+        return out.fatal(&format!(
+            "{} already exists; use `--force` to replace it, or pick another path",
+            args.file.display()
+        ));
+    }
+    if let Err(err) = write_atomically(&args.file, STARTER.as_bytes()) {
+        return out.fatal(&err.to_string());
+    }
+    out.stderr(&format!(
+        "wrote {}: edit it, then run `scalegen validate` and `scalegen render`\n",
+        args.file.display()
+    ));
+    if args.pre_commit {
+        let config = args
+            .file
+            .parent()
+            .unwrap_or(Path::new(""))
+            .join(".pre-commit-config.yaml");
+        if config.exists() {
+            let existing = std::fs::read_to_string(&config).unwrap_or_default();
+            if existing.contains("scalegen") {
+                out.stderr(&format!(
+                    "{} already has scalegen's hooks; left as it is\n",
+                    config.display()
+                ));
+            } else {
+                out.stderr(&format!(
+                    "{} exists; add these entries under its `repos:`:\n{}",
+                    config.display(),
+                    PRE_COMMIT
+                        .split_once("repos:\n")
+                        .map_or(PRE_COMMIT, |(_, hooks)| hooks)
+                ));
+            }
+        } else if let Err(err) = write_atomically(&config, PRE_COMMIT.as_bytes()) {
+            return out.fatal(&err.to_string());
+        } else {
+            out.stderr(&format!(
+                "wrote {}: run `pre-commit install` to enable the hooks\n",
+                config.display()
+            ));
+        }
+    }
+    0
+}
