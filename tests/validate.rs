@@ -122,3 +122,65 @@ fn the_example_is_valid() {
         ]
     );
 }
+
+/// Editors show the schema's descriptions as documentation: every field must have one.
+#[test]
+fn every_schema_field_is_described() {
+    fn walk(
+        schema: &serde_json::Value,
+        root: &serde_json::Value,
+        path: &str,
+        missing: &mut Vec<String>,
+    ) {
+        let Some(properties) = schema.get("properties").and_then(|p| p.as_object()) else {
+            return;
+        };
+        for (name, property) in properties {
+            let here = format!("{path}.{name}");
+            let target = resolve(property, root);
+            if property.get("description").is_none() && target.get("description").is_none() {
+                missing.push(here.clone());
+            }
+            walk(target, root, &here, missing);
+            if let Some(items) = target.get("items") {
+                walk(resolve(items, root), root, &format!("{here}[]"), missing);
+            }
+            if let Some(values) = target.get("additionalProperties").filter(|v| v.is_object()) {
+                walk(resolve(values, root), root, &format!("{here}.*"), missing);
+            }
+        }
+    }
+    fn resolve<'a>(
+        schema: &'a serde_json::Value,
+        root: &'a serde_json::Value,
+    ) -> &'a serde_json::Value {
+        let reference = schema
+            .get("$ref")
+            .or_else(|| {
+                schema
+                    .get("allOf")
+                    .and_then(|a| a.get(0))
+                    .and_then(|s| s.get("$ref"))
+            })
+            .and_then(|r| r.as_str());
+        match reference.and_then(|r| root.pointer(r.trim_start_matches('#'))) {
+            Some(target) => target,
+            None => schema,
+        }
+    }
+    for (name, schema) in [
+        ("services file", services_file::schema_document()),
+        (
+            "docker autoscaler config",
+            scalegen::docker::config::schema_document(),
+        ),
+        ("policy", scalegen::policy::schema_document()),
+    ] {
+        let mut missing = Vec::new();
+        walk(&schema, &schema, "", &mut missing);
+        assert!(
+            missing.is_empty(),
+            "{name}: fields without a description: {missing:?}"
+        );
+    }
+}

@@ -88,6 +88,7 @@ pub enum Basis {
 pub struct DirectionConfig {
     /// Utilization thresholds in percent, per metric. Scale-up: any metric above its threshold
     /// triggers. Scale-down: every metric must be below its threshold.
+    #[schemars(with = "ThresholdsSchema")]
     pub thresholds: BTreeMap<Metric, i32>,
     /// How long a lower (scale-down) or higher (scale-up) recommendation must hold.
     pub window: Duration,
@@ -95,6 +96,17 @@ pub struct DirectionConfig {
     pub policies: Vec<Policy>,
     /// `max`: the policy allowing the largest change; `min`: the smallest; `disabled`: never.
     pub select: Select,
+}
+
+/// How the thresholds map looks in the schema (the Rust side keys it by [`Metric`]).
+#[derive(JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct ThresholdsSchema {
+    /// CPU utilization threshold, in percent of the basis.
+    cpu: Option<i32>,
+    /// Memory utilization threshold, in percent of the basis.
+    memory: Option<i32>,
 }
 
 impl AutoscalerConfig {
