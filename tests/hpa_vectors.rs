@@ -32,6 +32,15 @@ fn upstream_vectors() {
     run_and_report(&path, "hpa vectors");
 }
 
+/// More rows of the same upstream tests than the shared file holds, transcribed by us.
+#[test]
+fn upstream_extra_vectors() {
+    run_and_report(
+        &fixture("upstream-extra-vectors.json"),
+        "upstream extra hpa vectors",
+    );
+}
+
 #[test]
 fn scalegen_vectors() {
     run_and_report(&fixture("scalegen-vectors.json"), "scalegen hpa vectors");
