@@ -14,6 +14,7 @@ pub mod diagnostics;
 pub mod docker;
 pub mod document;
 pub mod hpa;
+pub mod import;
 pub mod k8s;
 pub mod model;
 pub mod policy;
