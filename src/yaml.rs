@@ -103,15 +103,17 @@ fn options(text_len: usize, limits: Limits) -> serde_saphyr::Options {
     options.strict_booleans = true;
     options.with_snippet = false;
     options.merge_keys = serde_saphyr::MergeKeyPolicy::Merge;
+    // Written YAML has far fewer nodes than bytes; anchors for shared settings multiply that
+    // by a little. Budgets proportional to the input let a large `helm template` stream pass
+    // while an alias bomb (tiny input, huge expansion) stops after a few thousand values, in
+    // microseconds, instead of building (and then freeing) a quarter-million-node tree.
+    let nodes = text_len.saturating_mul(10).saturating_add(10_000);
     if let Some(budget) = options.budget.as_mut() {
-        // Real manifests are a few hundred nodes per KiB; scale the budgets with the input so a
-        // large `helm template` stream passes while an alias bomb (tiny input, huge expansion)
-        // still fails.
-        let per_kib = text_len / 1024 + 1;
         budget.max_documents = limits.max_documents;
-        budget.max_nodes = budget.max_nodes.max(per_kib.saturating_mul(1_000));
-        budget.max_events = budget.max_events.max(per_kib.saturating_mul(2_000));
+        budget.max_nodes = nodes;
+        budget.max_events = nodes.saturating_mul(2);
     }
+    options.alias_limits.max_total_replayed_events = nodes;
     options
 }
 
