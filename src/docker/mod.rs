@@ -2,5 +2,9 @@
 //! decision model ([`model`]) that both `simulate --engine docker` and `autoscale docker` run,
 //! so what is simulated is what runs.
 
+pub mod autoscaler;
 pub mod config;
+pub mod engine;
 pub mod model;
+pub mod replicas;
+pub mod usage;
