@@ -33,7 +33,11 @@ pub enum AutoscaleCommand {
 #[derive(Debug, clap::Args)]
 pub struct DockerArgs {
     /// The autoscaler config (`scalegen render` writes it).
-    #[arg(long, value_name = "FILE", default_value = "generated/docker/autoscaler.yaml")]
+    #[arg(
+        long,
+        value_name = "FILE",
+        default_value = "generated/docker/autoscaler.yaml"
+    )]
     pub config: PathBuf,
     /// Only scale containers of this Compose project (or `io.scalegen.project`).
     #[arg(long, value_name = "NAME")]
@@ -76,8 +80,8 @@ pub fn run(out: &mut Output, color: ColorChoice, command: AutoscaleCommand) -> u
 
 fn load_config(out: &mut Output, path: &Path) -> Result<AutoscalerConfig, u8> {
     let display = path.display().to_string();
-    let (file, not_text) = document::read(path, &display, yaml::Limits::CONFIG.max_bytes)
-        .map_err(|err| {
+    let (file, not_text) =
+        document::read(path, &display, yaml::Limits::CONFIG.max_bytes).map_err(|err| {
             let hint = if err.to_string().contains("No such file") || !path.exists() {
                 "; write it with `scalegen render`, or pass `--config FILE`"
             } else {
@@ -145,10 +149,18 @@ fn docker(out: &mut Output, color: ColorChoice, args: &DockerArgs) -> u8 {
         message: format!(
             "autoscaling {} service{} from {} on the Docker engine at {host}, every {}{}",
             autoscaler.describe_config().len(),
-            if autoscaler.describe_config().len() == 1 { "" } else { "s" },
+            if autoscaler.describe_config().len() == 1 {
+                ""
+            } else {
+                "s"
+            },
             args.config.display(),
             format_duration(interval),
-            if args.dry_run { " (dry run: nothing is changed)" } else { "" }
+            if args.dry_run {
+                " (dry run: nothing is changed)"
+            } else {
+                ""
+            }
         ),
     });
     for notice in autoscaler.describe_config() {
@@ -185,7 +197,11 @@ fn docker(out: &mut Output, color: ColorChoice, args: &DockerArgs) -> u8 {
                 .await;
             display.end_of_evaluation(interval);
             if args.once {
-                return if evaluation.faults > 0 { EXIT_PROBLEMS } else { 0 };
+                return if evaluation.faults > 0 {
+                    EXIT_PROBLEMS
+                } else {
+                    0
+                };
             }
             if is_stopping() {
                 break;
@@ -264,10 +280,7 @@ fn timestamp() -> String {
 
 fn json_line(event: &Event) -> String {
     let (kind, mut value) = match event {
-        Event::Decision(record) => (
-            "decision",
-            serde_json::to_value(record).unwrap_or_default(),
-        ),
+        Event::Decision(record) => ("decision", serde_json::to_value(record).unwrap_or_default()),
         Event::Notice { service, message } => (
             "notice",
             serde_json::json!({ "service": service, "message": message }),
@@ -342,16 +355,11 @@ fn log_line(event: &Event, colored: bool) -> String {
     };
     let bold = anstyle::Style::new().bold();
     let (prefix, service, message) = match event {
-        Event::Notice { service, message } => (
-            paint(bold, "note"),
-            service.as_deref(),
-            message.as_str(),
-        ),
+        Event::Notice { service, message } => {
+            (paint(bold, "note"), service.as_deref(), message.as_str())
+        }
         Event::Fault { service, message } => (
-            paint(
-                anstyle::AnsiColor::Yellow.on_default().bold(),
-                "warning",
-            ),
+            paint(anstyle::AnsiColor::Yellow.on_default().bold(), "warning"),
             service.as_deref(),
             message.as_str(),
         ),

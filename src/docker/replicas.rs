@@ -405,3 +405,241 @@ pub fn stop_timeout(inspect: &ContainerInspectResponse) -> i64 {
         .filter(|&t| t >= 0)
         .unwrap_or(10)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    fn summary(
+        id: &str,
+        name: &str,
+        labels: &[(&str, &str)],
+        state: &str,
+        created: i64,
+    ) -> ContainerSummary {
+        serde_json::from_value(serde_json::json!({
+            "Id": id,
+            "Names": [format!("/{name}")],
+            "Labels": labels.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<HashMap<_, _>>(),
+            "State": state,
+            "Created": created,
+        }))
+        .expect("a container summary")
+    }
+
+    fn compose(id: &str, project: &str, service: &str, number: u32, state: &str) -> Replica {
+        let n = number.to_string();
+        let name = format!("{project}-{service}-{number}");
+        Replica::from_summary(&summary(
+            id,
+            &name,
+            &[
+                (COMPOSE_PROJECT, project),
+                (COMPOSE_SERVICE, service),
+                (COMPOSE_NUMBER, &n),
+                (COMPOSE_ONEOFF, "False"),
+            ],
+            state,
+            1000 + i64::from(number),
+        ))
+        .expect("a replica")
+    }
+
+    #[test]
+    fn reads_compose_and_scalegen_labels_and_skips_one_off_containers() {
+        let web = compose("a", "shop", "web", 2, "running");
+        assert_eq!(
+            (
+                web.labelling,
+                web.project.as_str(),
+                web.service.as_str(),
+                web.number,
+                web.state
+            ),
+            (Labelling::Compose, "shop", "web", Some(2), State::Running)
+        );
+        let one_off = summary(
+            "b",
+            "shop-web-run-1f2e",
+            &[
+                (COMPOSE_PROJECT, "shop"),
+                (COMPOSE_SERVICE, "web"),
+                (COMPOSE_ONEOFF, "True"),
+            ],
+            "running",
+            1,
+        );
+        assert_eq!(Replica::from_summary(&one_off), None);
+        // Without a number label, the name's suffix numbers it.
+        let worker = Replica::from_summary(&summary(
+            "c",
+            "batch-worker-7",
+            &[(SCALEGEN_SERVICE, "worker"), (SCALEGEN_PROJECT, "batch")],
+            "restarting",
+            1,
+        ))
+        .expect("a replica");
+        assert_eq!(
+            (
+                worker.labelling,
+                worker.project.as_str(),
+                worker.number,
+                worker.state
+            ),
+            (Labelling::Scalegen, "batch", Some(7), State::Restarting)
+        );
+        let unlabelled = summary("d", "db", &[("other", "x")], "running", 1);
+        assert_eq!(Replica::from_summary(&unlabelled), None);
+    }
+
+    #[test]
+    fn selects_one_project_and_refuses_to_guess_between_several() {
+        let all = vec![
+            compose("a", "shop", "web", 1, "running"),
+            compose("b", "shop", "api", 1, "running"),
+            compose("c", "staging", "web", 1, "running"),
+        ];
+        let err = select(&all, "web", None).expect_err("two projects");
+        assert_eq!(
+            err,
+            "containers of service `web` belong to Compose project `shop` and Compose project \
+             `staging`; pass `--project NAME` to choose one"
+        );
+        let shop = select(&all, "web", Some("shop"))
+            .expect("one")
+            .expect("found");
+        assert_eq!(
+            shop.containers
+                .iter()
+                .map(|r| r.id.as_str())
+                .collect::<Vec<_>>(),
+            ["a"]
+        );
+        assert_eq!(
+            select(&all, "api", None)
+                .expect("one")
+                .expect("found")
+                .project,
+            "shop"
+        );
+        assert_eq!(select(&all, "db", None), Ok(None));
+    }
+
+    #[test]
+    fn numbers_and_names_new_replicas_as_compose_does() {
+        let all = vec![
+            compose("a", "shop", "web", 1, "running"),
+            compose("b", "shop", "web", 4, "exited"),
+        ];
+        let selection = select(&all, "web", None).expect("one").expect("found");
+        // One above the highest number in use, stopped containers included.
+        assert_eq!(
+            selection.next_name(&HashSet::new()),
+            ("shop-web-5".into(), 5)
+        );
+        let taken = HashSet::from(["shop-web-5".to_owned()]);
+        assert_eq!(selection.next_name(&taken), ("shop-web-6".into(), 6));
+        // Compose v1 names keep their underscores.
+        let mut v1 = selection.clone();
+        for replica in &mut v1.containers {
+            replica.name = replica.name.replace('-', "_");
+        }
+        assert_eq!(v1.next_name(&HashSet::new()), ("shop_web_5".into(), 5));
+        assert_eq!(selection.template().map(|r| r.id.as_str()), Some("a"));
+    }
+
+    #[test]
+    fn scales_down_containers_not_serving_first_then_the_newest() {
+        let all = vec![
+            compose("a", "shop", "web", 1, "running"),
+            compose("b", "shop", "web", 2, "running"),
+            compose("c", "shop", "web", 3, "running"),
+            compose("d", "shop", "web", 4, "exited"),
+            compose("e", "shop", "web", 5, "restarting"),
+        ];
+        let selection = select(&all, "web", None).expect("one").expect("found");
+        let order: Vec<&str> = selection
+            .removal_order()
+            .iter()
+            .map(|r| r.id.as_str())
+            .collect();
+        assert_eq!(order, ["e", "c", "b", "a"]);
+    }
+
+    fn inspect(text: &str) -> ContainerInspectResponse {
+        serde_json::from_str(text).expect("a recorded inspect response")
+    }
+
+    #[test]
+    fn a_clone_copies_the_configuration_with_the_next_number() {
+        let template = inspect(include_str!(
+            "../../tests/fixtures/docker/inspect-shop-api-1.json"
+        ));
+        let spec = clone_spec(&template, Labelling::Compose, 3);
+        let body = &spec.body;
+        let labels = body.labels.as_ref().expect("labels");
+        assert_eq!(labels[COMPOSE_NUMBER], "3");
+        assert_eq!(labels[COMPOSE_ONEOFF], "False");
+        assert_eq!(labels[COMPOSE_SERVICE], "api");
+        assert_eq!(labels[COMPOSE_PROJECT], "shop");
+        assert_eq!(body.image.as_deref(), Some("scalegen-e2e:busybox"));
+        assert_eq!(
+            body.cmd,
+            Some(vec!["sleep".to_owned(), "100000".to_owned()])
+        );
+        // The engine named the template's hostname after its ID: the clone gets its own.
+        assert_eq!(body.hostname, None);
+        let host = body.host_config.as_ref().expect("host config");
+        assert_eq!(
+            (host.cpu_quota, host.memory),
+            (Some(50_000), Some(128 << 20))
+        );
+        assert!(host.port_bindings.is_some(), "published ports are kept");
+        // The network mode's network at create, the other connected after; aliases without
+        // the template's own ID.
+        let endpoints = body
+            .networking_config
+            .as_ref()
+            .and_then(|n| n.endpoints_config.as_ref())
+            .expect("endpoints");
+        assert_eq!(endpoints.keys().collect::<Vec<_>>(), ["e2e_default"]);
+        assert_eq!(
+            endpoints["e2e_default"].aliases,
+            Some(vec!["api".to_owned()])
+        );
+        assert_eq!(endpoints["e2e_default"].ip_address, None);
+        assert_eq!(spec.extra_networks.len(), 1);
+        assert_eq!(spec.extra_networks[0].0, "e2e_back");
+        assert_eq!(
+            spec.extra_networks[0].1.aliases,
+            Some(vec!["api-back".to_owned()])
+        );
+    }
+
+    #[test]
+    fn a_clone_without_networking_keeps_a_chosen_hostname_and_scalegen_labels() {
+        let template = inspect(include_str!(
+            "../../tests/fixtures/docker/inspect-batch-worker-1.json"
+        ));
+        let spec = clone_spec(&template, Labelling::Scalegen, 2);
+        assert_eq!(spec.body.hostname.as_deref(), Some("worker"));
+        assert_eq!(spec.body.networking_config, None);
+        assert!(spec.extra_networks.is_empty());
+        let labels = spec.body.labels.as_ref().expect("labels");
+        assert_eq!(labels[SCALEGEN_NUMBER], "2");
+        assert_eq!(labels[SCALEGEN_SERVICE], "worker");
+        assert!(!labels.contains_key(COMPOSE_ONEOFF));
+        assert_eq!(stop_timeout(&template), 10);
+        let web = inspect(include_str!(
+            "../../tests/fixtures/docker/inspect-shop-web-1.json"
+        ));
+        assert_eq!(stop_timeout(&web), 5);
+        let mounts = clone_spec(&web, Labelling::Compose, 2)
+            .body
+            .host_config
+            .and_then(|h| h.binds);
+        assert_eq!(mounts, Some(vec!["/srv/load:/load:ro".to_owned()]));
+    }
+}

@@ -254,3 +254,204 @@ impl fmt::Display for Accumulator {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use bollard::models::ContainerInspectResponse;
+
+    use super::*;
+
+    /// Samples recorded from a Docker engine (see `tests/fixtures/docker/README.md`).
+    fn samples(text: &str) -> Vec<ContainerStatsResponse> {
+        text.lines()
+            .map(|line| serde_json::from_str(line).expect("a recorded stats sample"))
+            .collect()
+    }
+
+    fn sample(text: &str) -> ContainerStatsResponse {
+        serde_json::from_str(text).expect("a recorded stats sample")
+    }
+
+    fn inspect(text: &str) -> ContainerInspectResponse {
+        serde_json::from_str(text).expect("a recorded inspect response")
+    }
+
+    const IDLE: &str = include_str!("../../tests/fixtures/docker/stats-idle.jsonl");
+    const BUSY: &str = include_str!("../../tests/fixtures/docker/stats-busy.jsonl");
+
+    fn close(actual: Option<f64>, expected: f64) -> bool {
+        actual.is_some_and(|a| (a - expected).abs() < 1e-4)
+    }
+
+    #[test]
+    fn cpu_of_a_first_sample_is_the_engines_own_delta() {
+        let busy = samples(BUSY);
+        let reading = read(&busy[0], None);
+        // (2581683243 - 1692210984) / (5215310000000 - 5213300000000) × 2 CPUs
+        assert!(close(reading.cpu_cores, 0.885_047), "{reading:?}");
+        let idle = samples(IDLE);
+        assert!(close(read(&idle[0], None).cpu_cores, 0.001_634));
+    }
+
+    #[test]
+    fn cpu_between_evaluations_spans_the_whole_interval() {
+        let busy = samples(BUSY);
+        let first = read(&busy[1], None);
+        // From sample 1 to sample 3, not sample 3's own last second.
+        let later = read(&busy[3], first.counters.as_ref());
+        let expected =
+            (8_349_975_468.0 - 4_335_331_396.0) / (5_227_300_000_000.0 - 5_219_310_000_000.0) * 2.0;
+        assert!(close(later.cpu_cores, expected), "{later:?}");
+        assert!(!close(later.cpu_cores, 0.9923));
+    }
+
+    #[test]
+    fn counters_going_backwards_fall_back_to_the_engines_delta() {
+        // A restarted container starts its counters again.
+        let busy = samples(BUSY);
+        let idle = samples(IDLE);
+        let before = read(&busy[3], None).counters;
+        let reading = read(&idle[0], before.as_ref());
+        assert!(close(reading.cpu_cores, 0.001_634), "{reading:?}");
+    }
+
+    #[test]
+    fn a_sample_without_a_previous_one_has_no_cpu_reading() {
+        let reading = read(
+            &sample(include_str!(
+                "../../tests/fixtures/docker/stats-one-shot.json"
+            )),
+            None,
+        );
+        assert_eq!(reading.cpu_cores, None);
+        assert!(reading.memory_bytes.is_some());
+        assert!(reading.counters.is_some());
+    }
+
+    #[test]
+    fn an_exited_container_has_no_reading() {
+        let reading = read(
+            &sample(include_str!(
+                "../../tests/fixtures/docker/stats-exited.json"
+            )),
+            None,
+        );
+        assert_eq!((reading.cpu_cores, reading.memory_bytes), (None, None));
+    }
+
+    #[test]
+    fn memory_leaves_out_the_inactive_page_cache_as_docker_stats_does() {
+        // cgroup v1: usage 43577344 - total_inactive_file 41943040; `docker stats` showed
+        // 1.559MiB for this sample.
+        let v1 = read(
+            &sample(include_str!(
+                "../../tests/fixtures/docker/stats-page-cache.json"
+            )),
+            None,
+        );
+        assert_eq!(v1.memory_bytes, Some(1_634_304));
+        assert_eq!(format_bytes(1_634_304.0), "1.6MiB");
+        // cgroup v2: usage - inactive_file; no per-CPU usage, `online_cpus` counts.
+        let v2 = read(
+            &sample(include_str!(
+                "../../tests/fixtures/docker/stats-cgroup-v2.json"
+            )),
+            None,
+        );
+        assert_eq!(v2.memory_bytes, Some(1_634_304));
+        assert!(v2.cpu_cores.is_some());
+    }
+
+    fn limits(text: &str) -> Limits {
+        Limits::of(&inspect(text).host_config.unwrap_or_default())
+    }
+
+    #[test]
+    fn limits_come_from_nano_cpus_or_the_cfs_quota() {
+        let web = limits(include_str!(
+            "../../tests/fixtures/docker/inspect-shop-web-1.json"
+        ));
+        assert_eq!(
+            (web.cpu_cores, web.memory_bytes),
+            (Some(1.0), Some(64 << 20))
+        );
+        let api = limits(include_str!(
+            "../../tests/fixtures/docker/inspect-shop-api-1.json"
+        ));
+        assert_eq!(
+            (api.cpu_cores, api.memory_bytes),
+            (Some(0.5), Some(128 << 20))
+        );
+        let worker = limits(include_str!(
+            "../../tests/fixtures/docker/inspect-batch-worker-1.json"
+        ));
+        assert_eq!(worker, Limits::default());
+    }
+
+    fn service(basis: &str, requests: serde_json::Value) -> ServiceConfig {
+        let direction = serde_json::json!({
+            "thresholds": {"cpu": 70, "memory": 70}, "window": "0s", "policies": [], "select": "max"
+        });
+        serde_json::from_value(serde_json::json!({
+            "composeService": "api", "minReplicas": 1, "maxReplicas": 3,
+            "metrics": ["cpu", "memory"],
+            "utilization": {"basis": basis, "requests": requests},
+            "scaleUp": direction, "scaleDown": direction,
+        }))
+        .expect("a service config")
+    }
+
+    #[test]
+    fn the_basis_is_the_request_else_the_limit_else_one_core_and_the_host() {
+        let limited = Limits {
+            cpu_cores: Some(2.0),
+            memory_bytes: Some(512 << 20),
+        };
+        let requested = service("request", serde_json::json!({"cpu": "250m"}));
+        assert_eq!(
+            base(&requested, Metric::Cpu, &limited, 1 << 30),
+            Base::Request(0.25)
+        );
+        // No memory request: the container's limit.
+        assert_eq!(
+            base(&requested, Metric::Memory, &limited, 1 << 30),
+            Base::Limit(f64::from(512 << 20))
+        );
+        let by_limit = service("limit", serde_json::Value::Null);
+        assert_eq!(
+            base(&by_limit, Metric::Cpu, &limited, 1 << 30),
+            Base::Limit(2.0)
+        );
+        assert_eq!(
+            base(&by_limit, Metric::Cpu, &Limits::default(), 1 << 30),
+            Base::OneCore
+        );
+        assert_eq!(
+            base(&by_limit, Metric::Memory, &Limits::default(), 1 << 30),
+            Base::HostMemory(f64::from(1 << 30))
+        );
+        assert_eq!(
+            Base::OneCore.describe(Metric::Cpu),
+            "one core (the containers have no CPU limit)"
+        );
+        assert_eq!(
+            Base::Request(0.25).describe(Metric::Cpu),
+            "the request (0.25 cores)"
+        );
+    }
+
+    #[test]
+    fn utilization_is_total_usage_over_total_basis() {
+        let mut cpu = Accumulator::default();
+        cpu.add(Some(0.9), Base::Limit(1.0));
+        cpu.add(Some(0.1), Base::Limit(0.5));
+        cpu.add(None, Base::Limit(1.0));
+        cpu.add_unmeasured();
+        assert!(close(cpu.utilization(), 1.0 / 1.5 * 100.0));
+        assert_eq!((cpu.measured, cpu.unmeasured), (2, 2));
+        assert_eq!(Accumulator::default().utilization(), None);
+        assert_eq!(format_cores(1.0), "1 core");
+        assert_eq!(format_cores(0.5), "0.5 cores");
+        assert_eq!(format_bytes(f64::from(64 << 20)), "64MiB");
+    }
+}
