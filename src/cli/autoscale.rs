@@ -222,6 +222,7 @@ fn docker(out: &mut Output, color: ColorChoice, args: &DockerArgs) -> u8 {
             service: None,
             message: "stopped (Ctrl-C); the containers stay as they are".into(),
         });
+        display.finish();
         0
     })
 }
@@ -245,6 +246,17 @@ impl Display {
                 }
             },
             Display::Table(table) => table.show(event),
+        }
+    }
+
+    /// Leaves the table showing that nothing runs any more.
+    fn finish(&mut self) {
+        if let Display::Table(table) = self {
+            table.footer = format!(
+                "stopped at {} UTC; the containers stay as they are",
+                jiff::Timestamp::now().strftime("%H:%M:%S")
+            );
+            table.redraw();
         }
     }
 
