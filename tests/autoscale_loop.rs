@@ -423,6 +423,7 @@ fn settings(project: Option<&str>, dry_run: bool) -> Settings {
         project: project.map(str::to_owned),
         interval: std::time::Duration::from_secs(15),
         dry_run,
+        once: false,
     }
 }
 

@@ -80,15 +80,13 @@ pub fn run(out: &mut Output, color: ColorChoice, command: AutoscaleCommand) -> u
 
 fn load_config(out: &mut Output, path: &Path) -> Result<AutoscalerConfig, u8> {
     let display = path.display().to_string();
-    let (file, not_text) =
-        document::read(path, &display, yaml::Limits::CONFIG.max_bytes).map_err(|err| {
-            let hint = if err.to_string().contains("No such file") || !path.exists() {
-                "; write it with `scalegen render`, or pass `--config FILE`"
-            } else {
-                ""
-            };
-            out.fatal(&format!("{err}{hint}"))
-        })?;
+    if !path.exists() {
+        return Err(out.fatal(&format!(
+            "{display}: no such file; write it with `scalegen render`, or pass `--config FILE`"
+        )));
+    }
+    let (file, not_text) = document::read(path, &display, yaml::Limits::CONFIG.max_bytes)
+        .map_err(|err| out.fatal(&err.to_string()))?;
     let result = match not_text {
         Some(diagnostic) => Err(vec![diagnostic]),
         None => config::load(&file),
@@ -123,6 +121,7 @@ fn docker(out: &mut Output, color: ColorChoice, args: &DockerArgs) -> u8 {
         project: args.project.clone(),
         interval,
         dry_run: args.dry_run,
+        once: args.once,
     };
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()

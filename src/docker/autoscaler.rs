@@ -39,6 +39,8 @@ pub struct Settings {
     pub interval: Duration,
     /// Decide and report, change nothing.
     pub dry_run: bool,
+    /// A single evaluation (`--once`): there is no next one to retry in.
+    pub once: bool,
 }
 
 /// What an evaluation decided for a service.
@@ -288,10 +290,14 @@ impl<E: Engine> Autoscaler<E> {
     }
 
     fn unreachable(&self, err: &EngineError) -> String {
-        format!(
-            "{err}; nothing was changed, retrying in {}",
-            format_duration(self.settings.interval)
-        )
+        if self.settings.once {
+            format!("{err}; nothing was changed")
+        } else {
+            format!(
+                "{err}; nothing was changed, retrying in {}",
+                format_duration(self.settings.interval)
+            )
+        }
     }
 }
 
@@ -413,6 +419,8 @@ impl<E: Engine> ServiceContext<'_, E> {
             .collect();
         let mut vanished = HashSet::new();
         let mut bases = Vec::new();
+        // Containers counted without a reading, and why.
+        let mut without_reading: Vec<String> = Vec::new();
         for (replica, (measured, inspected)) in running.iter().zip(measured) {
             if let Some(inspected) = inspected {
                 run.inspected.insert(replica.id.clone(), inspected);
@@ -422,6 +430,7 @@ impl<E: Engine> ServiceContext<'_, E> {
                     if let Some(counters) = reading.counters {
                         run.counters.insert(replica.id.clone(), counters);
                     }
+                    let mut missing = Vec::new();
                     for (&metric, accumulator) in &mut accumulators {
                         let base = usage::base(self.config, metric, &limits, self.host_memory);
                         bases.push((metric, base));
@@ -429,10 +438,21 @@ impl<E: Engine> ServiceContext<'_, E> {
                             Metric::Cpu => reading.cpu_cores,
                             Metric::Memory => reading.memory_bytes.map(|b| b as f64),
                         };
+                        if used.is_none() {
+                            missing.push(metric.as_str());
+                        }
                         accumulator.add(used, base);
+                    }
+                    if !missing.is_empty() {
+                        without_reading.push(format!(
+                            "{} (no {} sample yet: just started)",
+                            replica.name,
+                            missing.join(" or ")
+                        ));
                     }
                 }
                 Ok(Measured::NoStats) => {
+                    without_reading.push(format!("{} (no stats yet: just started)", replica.name));
                     accumulators
                         .values_mut()
                         .for_each(Accumulator::add_unmeasured);
@@ -464,12 +484,28 @@ impl<E: Engine> ServiceContext<'_, E> {
         live.retain(|r| !vanished.contains(&r.id));
         for replica in &live {
             if replica.state != State::Running {
+                let state = if replica.state == State::Paused {
+                    "paused"
+                } else {
+                    "restarting"
+                };
+                without_reading.push(format!("{} ({state})", replica.name));
                 accumulators
                     .values_mut()
                     .for_each(Accumulator::add_unmeasured);
             }
         }
         self.announce_basis(run, &bases, report);
+        if !without_reading.is_empty() {
+            report.notice(
+                Some(self.name),
+                format!(
+                    "counted without a reading this time: {}; as the HPA counts pods without \
+                     metrics, 0% toward scaling up and at the target toward scaling down",
+                    without_reading.join(", ")
+                ),
+            );
+        }
 
         let replicas = i32::try_from(live.len()).unwrap_or(i32::MAX);
         let observation = Observation {

@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::future::Future;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use bollard::Docker;
@@ -115,9 +115,10 @@ pub trait Engine {
 
 /// The Engine API over bollard: `DOCKER_HOST`, else the local socket.
 pub struct DockerEngine {
-    client: Docker,
     host: String,
-    negotiated: AtomicBool,
+    /// Made at the first request that finds the engine, with the API version lowered to the
+    /// engine's (bollard speaks a newer API than older engines accept).
+    client: OnceLock<Docker>,
 }
 
 /// Where the engine listens when `DOCKER_HOST` is unset.
@@ -128,28 +129,28 @@ pub const DEFAULT_HOST: &str = "unix:///var/run/docker.sock";
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 impl DockerEngine {
-    /// Connects lazily: a bad `DOCKER_HOST` is an error now, an engine that is down is one at
-    /// the first request (and the autoscaler retries).
+    /// Reads `DOCKER_HOST`. A host this client cannot speak to is an error now; an engine that
+    /// is not (yet) there is one at each request, so the autoscaler retries.
     pub fn from_env() -> Result<Self, EngineError> {
         let host = std::env::var("DOCKER_HOST")
             .ok()
             .filter(|h| !h.is_empty())
             .unwrap_or_else(|| DEFAULT_HOST.to_owned());
-        let client = Docker::connect_with_host(&host)
-            .map_err(|e| {
-                EngineError::new(
-                    EngineErrorKind::Rejected,
-                    format!(
-                        "cannot use DOCKER_HOST `{host}`: {}; use unix:///path/to/docker.sock or tcp://host:port",
-                        chain(&e)
-                    ),
-                )
-            })?
-            .with_timeout(REQUEST_TIMEOUT);
+        if !["unix://", "tcp://", "http://"]
+            .iter()
+            .any(|scheme| host.starts_with(scheme))
+        {
+            return Err(EngineError::new(
+                EngineErrorKind::Rejected,
+                format!(
+                    "cannot use DOCKER_HOST `{host}`: scalegen speaks to `unix:///path/to/docker.sock` \
+                     and `tcp://host:port` (without TLS); set DOCKER_HOST to one of those"
+                ),
+            ));
+        }
         Ok(Self {
-            client,
             host,
-            negotiated: AtomicBool::new(false),
+            client: OnceLock::new(),
         })
     }
 
@@ -158,19 +159,17 @@ impl DockerEngine {
         &self.host
     }
 
-    /// The client, with the API version lowered to the engine's once it answered (bollard
-    /// speaks a newer API than older engines accept).
     async fn client(&self) -> Result<&Docker, EngineError> {
-        if !self.negotiated.load(Ordering::Relaxed) {
-            // The negotiated version is shared by every clone of the client.
-            self.client
-                .clone()
-                .negotiate_version()
-                .await
-                .map_err(|e| self.error(e))?;
-            self.negotiated.store(true, Ordering::Relaxed);
+        if let Some(client) = self.client.get() {
+            return Ok(client);
         }
-        Ok(&self.client)
+        let client = Docker::connect_with_host(&self.host)
+            .map_err(|e| self.error(e))?
+            .with_timeout(REQUEST_TIMEOUT)
+            .negotiate_version()
+            .await
+            .map_err(|e| self.error(e))?;
+        Ok(self.client.get_or_init(|| client))
     }
 
     fn error(&self, err: bollard::errors::Error) -> EngineError {
