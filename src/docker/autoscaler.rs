@@ -339,6 +339,13 @@ struct ServiceContext<'a, E> {
     stopping: &'a dyn Fn() -> bool,
 }
 
+/// What a scale-down did, counted from the recount right before it.
+struct ScaledDown {
+    live_before: i32,
+    live_after: i32,
+    removed: Vec<String>,
+}
+
 /// One running container's measurement.
 enum Measured {
     Reading(usage::Reading, Limits),
@@ -562,22 +569,26 @@ impl<E: Engine> ServiceContext<'_, E> {
         }
 
         if !self.settings.dry_run && !(self.stopping)() {
+            // Only the changes scalegen made count against the step policies, as only the
+            // HPA's own scale events do.
             if decision.desired > replicas {
                 let created = self
                     .scale_up(run, &selection, decision.desired - replicas, taken, report)
                     .await;
                 record.after = replicas + i32::try_from(created.len()).unwrap_or(0);
                 record.created = created;
+                run.state
+                    .record(self.config, replicas, record.after, self.now);
             } else if decision.desired < replicas
-                && let Some((after, removed)) = self
+                && let Some(down) = self
                     .scale_down(run, decision.desired, replicas - decision.desired, report)
                     .await
             {
-                record.after = after;
-                record.removed = removed;
+                record.after = down.live_after;
+                record.removed = down.removed;
+                run.state
+                    .record(self.config, down.live_before, down.live_after, self.now);
             }
-            run.state
-                .record(self.config, replicas, record.after, self.now);
         }
         record.model = Some(decision);
         record
@@ -803,15 +814,15 @@ impl<E: Engine> ServiceContext<'_, E> {
     }
 
     /// Stops and removes up to `count` containers, newest first, never leaving fewer than
-    /// `max(desired, min)` live. Returns the live count after and the removed names; `None` when
-    /// the containers could not be recounted (and so nothing was touched).
+    /// `max(desired, min)` live. `None` when the containers could not be recounted (and so
+    /// nothing was touched).
     async fn scale_down(
         &self,
         run: &mut ServiceRun,
         desired: i32,
         count: i32,
         report: &mut Reporter<'_>,
-    ) -> Option<(i32, Vec<String>)> {
+    ) -> Option<ScaledDown> {
         // Count again right before removing anything: a container may have died since.
         let fresh = match list_replicas(self.engine).await {
             Ok((all, _)) => select(
@@ -823,7 +834,13 @@ impl<E: Engine> ServiceContext<'_, E> {
         };
         let selection = match fresh {
             Ok(Some(selection)) => selection,
-            Ok(None) => return Some((0, Vec::new())),
+            Ok(None) => {
+                return Some(ScaledDown {
+                    live_before: 0,
+                    live_after: 0,
+                    removed: Vec::new(),
+                });
+            }
             Err(err) => {
                 report.fault(
                     Some(self.name),
@@ -899,7 +916,11 @@ impl<E: Engine> ServiceContext<'_, E> {
             run.started.remove(&victim.id);
             run.counters.remove(&victim.id);
         }
-        Some((live - gone, removed))
+        Some(ScaledDown {
+            live_before: live,
+            live_after: live - gone,
+            removed,
+        })
     }
 }
 
