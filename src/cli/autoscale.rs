@@ -143,16 +143,13 @@ fn docker(out: &mut Output, color: ColorChoice, args: &DockerArgs) -> u8 {
     };
     let host = engine.host().to_owned();
     let mut autoscaler = Autoscaler::new(engine, config, settings);
+    let services = autoscaler.describe_config();
     display.show(&Event::Notice {
         service: None,
         message: format!(
             "autoscaling {} service{} from {} on the Docker engine at {host}, every {}{}",
-            autoscaler.describe_config().len(),
-            if autoscaler.describe_config().len() == 1 {
-                ""
-            } else {
-                "s"
-            },
+            services.len(),
+            if services.len() == 1 { "" } else { "s" },
             args.config.display(),
             format_duration(interval),
             if args.dry_run {
@@ -162,8 +159,8 @@ fn docker(out: &mut Output, color: ColorChoice, args: &DockerArgs) -> u8 {
             }
         ),
     });
-    for notice in autoscaler.describe_config() {
-        display.show(&notice);
+    for notice in &services {
+        display.show(notice);
     }
 
     runtime.block_on(async {
