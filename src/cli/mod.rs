@@ -1,6 +1,7 @@
 //! The command line: clap definitions, one file per subcommand. Flags become plain settings
 //! here; the library never sees clap. `main` maps the outcome to an exit status.
 
+mod autoscale;
 mod completions;
 mod explain;
 mod init;
@@ -96,6 +97,11 @@ pub enum Command {
         /// A rule name (`max-below-min`) or code (`SG102`).
         rule: String,
     },
+    /// Enforce the autoscaling policy on a running platform (`autoscale docker`).
+    Autoscale {
+        #[command(subcommand)]
+        target: autoscale::AutoscaleCommand,
+    },
     /// List every rule with its code, name, default severity and commands.
     Rules {
         /// Output format: a table, or JSON.
@@ -126,6 +132,7 @@ pub fn run() -> ExitCode {
         Command::Schema { policy } => schema::run(&mut out, policy),
         Command::Explain { rule } => explain::explain(&mut out, &rule),
         Command::Rules { format } => explain::rules(&mut out, format),
+        Command::Autoscale { target } => autoscale::run(&mut out, cli.color, target),
     };
     ExitCode::from(status)
 }

@@ -6,7 +6,10 @@
 //! 1. Outside `[min, max]` (containers died, or were started by hand): go straight to the bound.
 //! 2. Trigger: **up** when any metric is above its scale-up threshold; **down** only when every
 //!    metric is below its scale-down threshold (a metric without a reading blocks scale-down,
-//!    never scale-up, as in the HPA); otherwise **hold**.
+//!    never scale-up, as in the HPA); otherwise **hold**. Containers running without a reading
+//!    yet (just started) count as the HPA counts pods without metrics: as 0% when deciding to
+//!    scale up, as at the scale-up threshold when deciding to scale down, so a fresh container
+//!    neither triggers nor blocks more than its share.
 //! 3. Proposal, sized as the HPA sizes it: `ceil(replicas × max(utilization / up-threshold))`,
 //!    at least one container more (up) or fewer (down) than now.
 //! 4. Stabilization over the recommendation history: a scale-up only to what every
@@ -37,9 +40,12 @@ use crate::model::raw::{Metric, Select};
 pub struct Observation {
     /// Running containers.
     pub replicas: i32,
-    /// Average utilization per metric, in percent of the basis; a metric without a reading
-    /// (stats not yet available) is absent.
+    /// Average utilization per metric over the containers that have a reading, in percent of
+    /// the basis; a metric no container has a reading of is absent.
     pub utilization: BTreeMap<Metric, f64>,
+    /// Per metric, how many of the `replicas` have no reading yet (stats missing: just started,
+    /// restarting). Absent means every container has one.
+    pub unmeasured: BTreeMap<Metric, i32>,
 }
 
 /// Why the proposal is what it is.
@@ -183,7 +189,9 @@ fn propose(config: &ServiceConfig, observed: &Observation) -> (Trigger, i32) {
     let mut missing = Vec::new();
     let mut above: Option<(Metric, f64, i32, f64)> = None;
     let mut all_below = true;
-    let mut ratio = 0.0_f64;
+    let mut ratio_up = 0.0_f64;
+    let mut ratio_down = 0.0_f64;
+    let mut unmeasured_total = 0;
     for &metric in &config.metrics {
         let (Some(&up), Some(&down)) = (
             config.scale_up.thresholds.get(&metric),
@@ -196,23 +204,45 @@ fn propose(config: &ServiceConfig, observed: &Observation) -> (Trigger, i32) {
             all_below = false;
             continue;
         };
-        let relative = utilization / f64::from(up.max(1));
-        ratio = ratio.max(relative);
-        if utilization > f64::from(up) && above.is_none_or(|(.., r)| relative > r) {
-            above = Some((metric, utilization, up, relative));
+        let unmeasured = observed
+            .unmeasured
+            .get(&metric)
+            .copied()
+            .unwrap_or(0)
+            .clamp(0, current.max(0));
+        unmeasured_total = unmeasured_total.max(unmeasured);
+        // The HPA's rebalancing of pods without metrics: 0% against scaling up, the target
+        // against scaling down.
+        let (toward_up, toward_down) = if unmeasured > 0 && current > 0 {
+            let measured = f64::from(current - unmeasured);
+            let all = f64::from(current);
+            (
+                utilization * measured / all,
+                (utilization * measured + f64::from(up) * f64::from(unmeasured)) / all,
+            )
+        } else {
+            (utilization, utilization)
+        };
+        let relative = toward_up / f64::from(up.max(1));
+        ratio_up = ratio_up.max(relative);
+        ratio_down = ratio_down.max(toward_down / f64::from(up.max(1)));
+        if toward_up > f64::from(up) && above.is_none_or(|(.., r)| relative > r) {
+            above = Some((metric, toward_up, up, relative));
         }
-        if utilization >= f64::from(down) {
+        if toward_down >= f64::from(down) {
             all_below = false;
         }
     }
-    let scaled = (f64::from(current) * ratio).ceil();
-    let scaled = if scaled.is_finite() {
-        scaled.clamp(0.0, f64::from(i32::MAX)) as i32
-    } else {
-        i32::MAX
+    let scale = |ratio: f64| {
+        let scaled = (f64::from(current) * ratio).ceil();
+        if scaled.is_finite() {
+            scaled.clamp(0.0, f64::from(i32::MAX)) as i32
+        } else {
+            i32::MAX
+        }
     };
     if let Some((metric, utilization, threshold, _)) = above {
-        let proposal = scaled.max(current.saturating_add(1));
+        let proposal = scale(ratio_up).max(current.saturating_add(1));
         return (
             Trigger::Up {
                 metric,
@@ -231,14 +261,16 @@ fn propose(config: &ServiceConfig, observed: &Observation) -> (Trigger, i32) {
         );
     }
     if all_below && !config.metrics.is_empty() {
-        return (Trigger::Down, scaled.min(current - 1).max(0));
+        return (Trigger::Down, scale(ratio_down).min(current - 1).max(0));
     }
-    (
-        Trigger::Hold {
-            reason: "between the scale-down and scale-up thresholds".into(),
-        },
-        current,
-    )
+    let mut reason = String::from("between the scale-down and scale-up thresholds");
+    if unmeasured_total > 0 {
+        reason.push_str(&format!(
+            " ({unmeasured_total} container{} without a reading yet)",
+            if unmeasured_total == 1 { "" } else { "s" }
+        ));
+    }
+    (Trigger::Hold { reason }, current)
 }
 
 /// Decides how many containers a service should run now.
@@ -348,6 +380,7 @@ mod tests {
         Observation {
             replicas,
             utilization: cpu.into_iter().map(|c| (Metric::Cpu, c)).collect(),
+            unmeasured: BTreeMap::new(),
         }
     }
 
@@ -472,5 +505,57 @@ mod tests {
             );
             assert_eq!(d.desired, 6);
         }
+    }
+
+    #[test]
+    fn containers_without_a_reading_damp_scale_up() {
+        let config = config();
+        let mut state = ServiceState::new();
+        // 2 of 4 containers at 100% and 2 just started: as the HPA, the new ones count as 0%
+        // against scaling up (average 50%, below the 70% target) ...
+        let mut observed = observe(4, Some(100.0));
+        observed.unmeasured.insert(Metric::Cpu, 2);
+        let d = decide(&config, &mut state, SimTime::from_secs(0), &observed);
+        assert_eq!(d.desired, 4, "{d:?}");
+        assert_eq!(
+            d.trigger,
+            Trigger::Hold {
+                reason: "between the scale-down and scale-up thresholds (2 containers without a \
+                         reading yet)"
+                    .into()
+            }
+        );
+        // ... while 3 of 4 at 140% still scale up, sized on the rebalanced 105%.
+        let mut observed = observe(4, Some(140.0));
+        observed.unmeasured.insert(Metric::Cpu, 1);
+        let d = decide(&config, &mut state, SimTime::from_secs(15), &observed);
+        assert_eq!((d.proposal, d.desired), (6, 6), "{d:?}");
+        assert_eq!(
+            d.trigger,
+            Trigger::Up {
+                metric: Metric::Cpu,
+                utilization: 105.0,
+                threshold: 70
+            }
+        );
+    }
+
+    #[test]
+    fn containers_without_a_reading_block_scale_down_as_if_at_the_target() {
+        let mut config = config();
+        config.scale_down.window = Duration(units::Duration(0));
+        let mut state = ServiceState::new();
+        // 3 idle containers and one without a reading: (3 × 5% + 70%) / 4 = 21%, below 30%,
+        // so down; sized on 21% of the 70% target: ceil(4 × 0.3) = 2.
+        let mut observed = observe(4, Some(5.0));
+        observed.unmeasured.insert(Metric::Cpu, 1);
+        let d = decide(&config, &mut state, SimTime::from_secs(0), &observed);
+        assert_eq!((d.trigger.clone(), d.proposal), (Trigger::Down, 2), "{d:?}");
+        // 2 idle and 2 without a reading: (2 × 5% + 2 × 70%) / 4 = 37.5%, not below 30%.
+        let mut observed = observe(4, Some(5.0));
+        observed.unmeasured.insert(Metric::Cpu, 2);
+        let d = decide(&config, &mut state, SimTime::from_secs(15), &observed);
+        assert_eq!(d.desired, 4, "{d:?}");
+        assert!(matches!(d.trigger, Trigger::Hold { .. }), "{d:?}");
     }
 }
