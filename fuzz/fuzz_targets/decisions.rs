@@ -24,7 +24,7 @@ struct Input {
     down_window: i32,
     policies: Vec<(bool, i32, i32)>,
     select: u8,
-    steps: Vec<(u16, i64, Option<u16>)>,
+    steps: Vec<(u16, i64, Option<u16>, u8)>,
 }
 
 fn select(n: u8) -> (SelectPolicy, Select) {
@@ -96,7 +96,7 @@ fuzz_target!(|input: Input| {
     let mut docker_state = ServiceState::new();
     let mut containers = input.min.max(0);
     let mut now = 0i64;
-    for (dt, value, utilization) in input.steps.iter().take(64) {
+    for (dt, value, utilization, unmeasured) in input.steps.iter().take(64) {
         now = now.saturating_add(i64::from(*dt));
         let mut observed = HpaObservation {
             scale: Some(Scale { spec_replicas: replicas, status_replicas: replicas }),
@@ -110,6 +110,7 @@ fuzz_target!(|input: Input| {
         let observation = Observation {
             replicas: containers,
             utilization: utilization.iter().map(|u| (Metric::Cpu, f64::from(*u))).collect(),
+            unmeasured: BTreeMap::from([(Metric::Cpu, i32::from(*unmeasured) % (containers.max(0) + 1))]),
         };
         let decision = model::decide(&docker, &mut docker_state, SimTime::from_secs(now), &observation);
         if input.min <= input.max && containers >= input.min && containers <= input.max {

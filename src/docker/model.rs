@@ -75,8 +75,10 @@ impl fmt::Display for Trigger {
                 threshold,
             } => write!(
                 f,
-                "{} {utilization:.0}% above {threshold}%",
-                metric.as_str()
+                "{} {}% above {threshold}%",
+                metric.as_str(),
+                // One decimal where rounding would hide the difference (`50.4% above 50%`).
+                format!("{utilization:.1}").trim_end_matches(".0")
             ),
             Trigger::Down => f.write_str("every metric below its scale-down threshold"),
             Trigger::Hold { reason } => f.write_str(reason),
@@ -110,18 +112,27 @@ impl Decision {
     /// A one-line reason for logs: the rule that fired and what held it back.
     pub fn reason(&self) -> String {
         let mut reason = self.trigger.to_string();
-        if self.stabilized != self.proposal {
-            reason.push_str(&format!(
-                "; stabilized from {} to {}",
-                self.proposal, self.stabilized
-            ));
-        }
-        match self.limit {
-            LimitReason::DesiredWithinRange => {}
-            LimitReason::ScaleUpLimit => reason.push_str("; held by the scale-up policies"),
-            LimitReason::ScaleDownLimit => reason.push_str("; held by the scale-down policies"),
-            LimitReason::TooManyReplicas => reason.push_str("; capped at maxReplicas"),
-            LimitReason::TooFewReplicas => reason.push_str("; floored at minReplicas"),
+        let at_bound = self.proposal == self.current;
+        match self.trigger {
+            Trigger::Down if at_bound => reason.push_str("; already at minReplicas"),
+            Trigger::Up { .. } if at_bound => reason.push_str("; already at maxReplicas"),
+            _ => {
+                if self.stabilized != self.proposal {
+                    reason.push_str(&format!(
+                        "; stabilized from {} to {}",
+                        self.proposal, self.stabilized
+                    ));
+                }
+                match self.limit {
+                    LimitReason::DesiredWithinRange => {}
+                    LimitReason::ScaleUpLimit => reason.push_str("; held by the scale-up policies"),
+                    LimitReason::ScaleDownLimit => {
+                        reason.push_str("; held by the scale-down policies");
+                    }
+                    LimitReason::TooManyReplicas => reason.push_str("; capped at maxReplicas"),
+                    LimitReason::TooFewReplicas => reason.push_str("; floored at minReplicas"),
+                }
+            }
         }
         reason
     }
@@ -309,7 +320,10 @@ pub fn decide(
         });
         state.seeded = true;
     }
-    let (trigger, proposal) = propose(config, observed);
+    let (trigger, wanted) = propose(config, observed);
+    // The bounds hold in the end anyway; holding the recommendation to them as well keeps the
+    // reasons honest ("already at minReplicas", not "stabilized from 0 to 2").
+    let proposal = wanted.clamp(min, max);
     let stabilized = stabilize_with_behaviors(
         &mut state.recommendations,
         current,
@@ -327,13 +341,23 @@ pub fn decide(
         &state.events,
         now,
     );
+    // A recommendation cut to the bounds above reports the clamp, as the HPA's condition does.
+    let limit = match limited.reason {
+        LimitReason::DesiredWithinRange if wanted > max && limited.replicas == max => {
+            LimitReason::TooManyReplicas
+        }
+        LimitReason::DesiredWithinRange if wanted < min && limited.replicas == min => {
+            LimitReason::TooFewReplicas
+        }
+        reason => reason,
+    };
     Decision {
         current,
         proposal,
         stabilized,
         desired: limited.replicas,
         trigger,
-        limit: limited.reason,
+        limit,
     }
 }
 
