@@ -165,6 +165,9 @@ struct ServiceView {
 #[derive(Serialize)]
 struct Context {
     header: String,
+    /// The Markdown heading marker for the tables' sections: `##` on the docs page, `###`
+    /// when injected under a README's own section.
+    heading: &'static str,
     source: String,
     namespace: Option<String>,
     services: Vec<ServiceView>,
@@ -253,9 +256,10 @@ fn thresholds(service: &Service, metric: Metric) -> Thresholds {
     }
 }
 
-fn context(services: &Services, options: &Options) -> Context {
+fn context(services: &Services, options: &Options, heading: &'static str) -> Context {
     Context {
         header: super::header(&options.source_name),
+        heading,
         source: options.source_name.clone(),
         namespace: services.namespace.as_ref().map(|n| n.value.clone()),
         services: services
@@ -294,13 +298,14 @@ fn render_template(
     name: &str,
     services: &Services,
     options: &Options,
+    heading: &'static str,
 ) -> Result<String, TemplateError> {
     let env = environment(options.templates.as_deref())?;
     let template = env
         .get_template(name)
         .map_err(|e| template_error(&e, options.templates.as_deref()))?;
     let mut text = template
-        .render(minijinja::value::Serde(context(services, options)))
+        .render(minijinja::value::Serde(context(services, options, heading)))
         .map_err(|e| template_error(&e, options.templates.as_deref()))?;
     if !text.ends_with('\n') {
         text.push('\n');
@@ -310,10 +315,10 @@ fn render_template(
 
 /// `docs/autoscaling.md`.
 pub fn page(services: &Services, options: &Options) -> Result<String, TemplateError> {
-    render_template("autoscaling.md.j2", services, options)
+    render_template("autoscaling.md.j2", services, options, "##")
 }
 
 /// The tables alone, for `render --inject`.
 pub fn tables(services: &Services, options: &Options) -> Result<String, TemplateError> {
-    render_template("tables.md.j2", services, options)
+    render_template("tables.md.j2", services, options, "###")
 }
