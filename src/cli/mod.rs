@@ -4,6 +4,7 @@
 mod explain;
 mod output;
 mod schema;
+mod simulate;
 mod validate;
 
 use std::path::PathBuf;
@@ -85,6 +86,9 @@ pub enum Command {
         /// A rule name (`max-below-min`) or code (`SG102`).
         rule: String,
     },
+    /// Replay a load pattern or a metrics trace through the Kubernetes HPA controller model and
+    /// the Docker autoscaler model, and show replicas over time.
+    Simulate(Box<simulate::SimulateArgs>),
     /// List every rule with its code, name, default severity and commands.
     Rules {
         /// Output format: a table, or JSON.
@@ -111,6 +115,7 @@ pub fn run() -> ExitCode {
         Command::Schema { policy } => schema::run(&mut out, policy),
         Command::Explain { rule } => explain::explain(&mut out, &rule),
         Command::Rules { format } => explain::rules(&mut out, format),
+        Command::Simulate(args) => simulate::run(&mut out, &args),
     };
     ExitCode::from(status)
 }
