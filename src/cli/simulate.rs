@@ -14,6 +14,7 @@ use scalegen::hpa::ControllerConfig;
 use scalegen::model::Services;
 use scalegen::policy::Policy;
 use scalegen::services_file;
+use scalegen::simulate::load::defaults;
 use scalegen::simulate::report::{self, RunInfo, ServiceSummary};
 use scalegen::simulate::setup::{self, ResolvedRequests, SpecProblem};
 use scalegen::simulate::{
@@ -232,15 +233,15 @@ fn pattern(args: &SimulateArgs, kind: PatternKind) -> Result<Pattern, String> {
             ));
         }
     }
-    let base = args.base.unwrap_or(100.0);
-    let peak = args.peak.unwrap_or(600.0);
+    let base = args.base.unwrap_or(defaults::BASE);
+    let peak = args.peak.unwrap_or(defaults::PEAK);
     Ok(match kind {
         PatternKind::Constant => Pattern::Constant {
-            rps: args.rps.unwrap_or(100.0),
+            rps: args.rps.unwrap_or(defaults::RPS),
         },
         PatternKind::Spike => {
-            let every = args.spike_every.unwrap_or(20 * 60);
-            let lasting = args.spike_for.unwrap_or(3 * 60);
+            let every = args.spike_every.unwrap_or(defaults::SPIKE_EVERY_SECONDS);
+            let lasting = args.spike_for.unwrap_or(defaults::SPIKE_FOR_SECONDS);
             if every == 0 || lasting == 0 || lasting >= every {
                 return Err(format!(
                     "a spike lasting {} every {} never ends or never starts; `--spike-for` must be shorter than `--spike-every`, and neither zero",
@@ -256,14 +257,14 @@ fn pattern(args: &SimulateArgs, kind: PatternKind) -> Result<Pattern, String> {
             }
         }
         PatternKind::Gradual => Pattern::Gradual {
-            from: args.from.unwrap_or(50.0),
-            to: args.to.unwrap_or(600.0),
+            from: args.from.unwrap_or(defaults::FROM),
+            to: args.to.unwrap_or(defaults::TO),
             over_seconds: args.duration.unwrap_or(simulate::DEFAULT_DURATION_SECONDS),
         },
         PatternKind::Random => Pattern::Random {
             base,
             peak,
-            seed: args.seed.unwrap_or(1),
+            seed: args.seed.unwrap_or(defaults::SEED),
         },
     })
 }

@@ -23,6 +23,18 @@ pub struct Demand {
 /// the load moves linearly between levels.
 pub const RANDOM_SEGMENT_SECONDS: i64 = 60;
 
+/// The patterns' parameters when no flag sets them (requests per second, seconds).
+pub mod defaults {
+    pub const RPS: f64 = 100.0;
+    pub const BASE: f64 = 100.0;
+    pub const PEAK: f64 = 600.0;
+    pub const SPIKE_EVERY_SECONDS: i64 = 20 * 60;
+    pub const SPIKE_FOR_SECONDS: i64 = 3 * 60;
+    pub const FROM: f64 = 50.0;
+    pub const TO: f64 = 600.0;
+    pub const SEED: u64 = 1;
+}
+
 /// A load-test shape, in requests per second.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "pattern", rename_all = "camelCase")]

@@ -471,7 +471,8 @@ mod tests {
         assert_eq!(cpu_text(500), "500m");
         assert_eq!(cpu_text(2000), "2");
         assert_eq!(memory_text(512 << 20), "512Mi");
-        assert_eq!(memory_text(3 << 29), "1.5Gi");
+        assert_eq!(memory_text(3 << 29), "1536Mi");
+        assert_eq!(memory_text((3 << 29) + 7), "1.5Gi");
         assert_eq!(memory_text(1000), "1000");
     }
 

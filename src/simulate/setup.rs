@@ -219,7 +219,7 @@ pub fn hpa_spec_from_v2(hpa: &Value) -> Result<HpaSpec, Vec<SpecProblem>> {
             other => {
                 problems.push(problem(
                     field,
-                    format!("a `{other}` metric cannot be simulated"),
+                    format!("`{other}` metrics cannot be simulated"),
                     "the simulation models CPU and memory usage only: simulate an HPA whose metrics are `Resource` or `ContainerResource` on `cpu` or `memory`",
                 ));
                 continue;

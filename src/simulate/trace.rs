@@ -304,22 +304,18 @@ pub fn parse(file: &Arc<SourceFile>) -> Result<Trace, Vec<Diagnostic>> {
             match column {
                 Column::Time => match parse_time(field.text) {
                     Some((kind, millis)) => {
-                        match time_kind {
-                            None => time_kind = Some(kind),
-                            Some(first) if first != kind => {
-                                problems.push(
-                                    &input::INVALID_VALUE,
-                                    field.span,
-                                    "this row's time is of another kind than the first row's"
-                                        .into(),
-                                    "mixed time kinds",
-                                    TIME_HELP,
-                                );
-                                row_ok = false;
-                            }
-                            Some(_) => {}
+                        if *time_kind.get_or_insert(kind) == kind {
+                            time = Some(millis);
+                        } else {
+                            problems.push(
+                                &input::INVALID_VALUE,
+                                field.span,
+                                "this row's time is of another kind than the first row's".into(),
+                                "mixed time kinds",
+                                TIME_HELP,
+                            );
+                            row_ok = false;
                         }
-                        time = Some(millis);
                     }
                     None => {
                         problems.push(
@@ -517,7 +513,7 @@ mod tests {
     #[test]
     fn rfc3339_times_are_relative_to_the_first_row() {
         let trace = parse_text(
-            "time,cpu\n2026-03-01T12:00:00Z,1\n2026-03-01T12:00:30Z,2\n2026-03-01T13:00:30+01:00,3\n",
+            "time,cpu\n2026-03-01T12:00:00Z,1\n2026-03-01T12:00:30Z,2\n2026-03-01T13:01:00+01:00,3\n",
         )
         .unwrap();
         let times: Vec<i64> = trace.points.iter().map(|p| p.time.as_millis()).collect();
@@ -598,7 +594,7 @@ mod tests {
         );
         assert_eq!(
             problems("time,cpu,replicas\n0,1,two\n"),
-            ["2:7 SG012 `two` is not a replica count"]
+            ["2:5 SG012 `two` is not a replica count"]
         );
     }
 
