@@ -90,6 +90,8 @@ pub struct Fleet {
     members: Vec<Member>,
     next_id: u32,
     startup_delay_millis: i64,
+    /// Changes whenever members are created or removed, so a caller can keep per-member data.
+    generation: u64,
 }
 
 /// How long before the start the initial members were created: well past the HPA's CPU
@@ -102,6 +104,7 @@ impl Fleet {
             members: Vec::new(),
             next_id: 0,
             startup_delay_millis: startup_delay_seconds.max(0) * 1000,
+            generation: 0,
         };
         let created = SimTime::from_secs(-INITIAL_AGE_SECONDS);
         for _ in 0..replicas.max(0) {
@@ -110,7 +113,13 @@ impl Fleet {
         fleet
     }
 
+    /// Changes whenever the members not removed change.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
     fn add(&mut self, created: SimTime) {
+        self.generation = self.generation.wrapping_add(1);
         self.members.push(Member {
             id: self.next_id,
             created,
@@ -156,6 +165,7 @@ impl Fleet {
             // Starting before serving, then newest first.
             victims.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(b.2.cmp(&a.2)));
             let remove = usize::try_from(current - target.max(0)).unwrap_or(0);
+            self.generation = self.generation.wrapping_add(1);
             for (_, _, id) in victims.into_iter().take(remove) {
                 if let Some(member) = self.members.iter_mut().find(|m| m.id == id) {
                     member.deleted = Some(now);

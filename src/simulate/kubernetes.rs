@@ -56,6 +56,10 @@ pub struct KubernetesEngine {
     pub fleet: Fleet,
     container: String,
     requests_milli: BTreeMap<String, i64>,
+    /// What the controller reads, kept between syncs and updated in place: pods change only
+    /// when the fleet does.
+    observation: Observation,
+    observed_generation: Option<u64>,
 }
 
 impl KubernetesEngine {
@@ -80,6 +84,8 @@ impl KubernetesEngine {
                 ("cpu".to_owned(), requests.cpu_milli),
                 ("memory".to_owned(), requests.memory_bytes.saturating_mul(1000)),
             ]),
+            observation: Observation::default(),
+            observed_generation: None,
         }
     }
 
@@ -120,57 +126,78 @@ impl KubernetesEngine {
     }
 
     /// What the controller reads at `now`.
-    pub fn observe(&self, now: SimTime, load: &LoadSource, settings: &FleetSettings) -> Observation {
+    pub fn observe(
+        &mut self,
+        now: SimTime,
+        load: &LoadSource,
+        settings: &FleetSettings,
+    ) -> &Observation {
         let sampled_at = now.minus_secs(settings.metric_lag_seconds);
         let demand = load.demand_at(sampled_at);
         let serving = self.fleet.serving_at(sampled_at);
         let memory_base = load.memory_base_bytes();
         let replicas = self.fleet.replicas();
-        let mut observation = Observation {
-            scale: Some(Scale {
-                spec_replicas: replicas,
-                status_replicas: replicas,
-            }),
-            ..Observation::default()
-        };
-        for member in self.fleet.alive() {
-            let name = format!("pod-{}", member.id);
+        let observation = &mut self.observation;
+        observation.scale = Some(Scale {
+            spec_replicas: replicas,
+            status_replicas: replicas,
+        });
+        if self.observed_generation != Some(self.fleet.generation()) {
+            observation.pods = self
+                .fleet
+                .alive()
+                .map(|member| Pod {
+                    name: format!("pod-{}", member.id),
+                    phase: PodPhase::Running,
+                    ready: None,
+                    start_time: Some(member.created),
+                    deleting: false,
+                    containers: vec![Container {
+                        name: self.container.clone(),
+                        requests_milli: self.requests_milli.clone(),
+                    }],
+                    restartable_init_containers: Vec::new(),
+                })
+                .collect();
+            observation.metrics.pod_usage.clear();
+            self.observed_generation = Some(self.fleet.generation());
+        }
+        for (pod, member) in observation.pods.iter_mut().zip(self.fleet.alive()) {
             let ready = member.ready_at <= now;
-            observation.pods.push(Pod {
-                name: name.clone(),
-                phase: PodPhase::Running,
-                ready: Some(PodReadiness {
-                    status: ConditionStatus::from_bool(ready),
-                    last_transition_time: if ready {
-                        member.ready_at
-                    } else {
-                        member.created
-                    },
-                }),
-                start_time: Some(member.created),
-                deleting: false,
-                containers: vec![Container {
-                    name: self.container.clone(),
-                    requests_milli: self.requests_milli.clone(),
-                }],
-                restartable_init_containers: Vec::new(),
+            pod.ready = Some(PodReadiness {
+                status: ConditionStatus::from_bool(ready),
+                last_transition_time: if ready {
+                    member.ready_at
+                } else {
+                    member.created
+                },
             });
-            if let Some(usage) = usage_at(member, sampled_at, &demand, serving, memory_base) {
-                let per_resource = BTreeMap::from([
-                    ("cpu".to_owned(), to_milli(usage.cpu_cores * 1000.0)),
-                    ("memory".to_owned(), to_milli(usage.memory_bytes * 1000.0)),
-                ]);
-                observation.metrics.pod_usage.insert(
-                    name,
-                    PodUsage {
-                        timestamp: sampled_at,
-                        window_millis: METRIC_WINDOW_SECONDS * 1000,
-                        containers: BTreeMap::from([(self.container.clone(), per_resource)]),
-                    },
-                );
+            let Some(usage) = usage_at(member, sampled_at, &demand, serving, memory_base) else {
+                observation.metrics.pod_usage.remove(&pod.name);
+                continue;
+            };
+            let cpu = to_milli(usage.cpu_cores * 1000.0);
+            let memory = to_milli(usage.memory_bytes * 1000.0);
+            let item = observation
+                .metrics
+                .pod_usage
+                .entry(pod.name.clone())
+                .or_insert_with(|| PodUsage {
+                    timestamp: sampled_at,
+                    window_millis: METRIC_WINDOW_SECONDS * 1000,
+                    containers: BTreeMap::from([(
+                        self.container.clone(),
+                        BTreeMap::from([("cpu".to_owned(), 0), ("memory".to_owned(), 0)]),
+                    )]),
+                });
+            item.timestamp = sampled_at;
+            for per_resource in item.containers.values_mut() {
+                for (resource, value) in per_resource.iter_mut() {
+                    *value = if resource == "cpu" { cpu } else { memory };
+                }
             }
         }
-        observation
+        &self.observation
     }
 
     /// One sync at `now`: reconcile, and let the Deployment follow a scale write.
@@ -180,8 +207,14 @@ impl KubernetesEngine {
         load: &LoadSource,
         settings: &FleetSettings,
     ) -> EngineSample {
-        let observation = self.observe(now, load, settings);
-        let outcome = reconcile(&self.config, &self.spec, &mut self.state, now, &observation);
+        self.observe(now, load, settings);
+        let outcome = reconcile(
+            &self.config,
+            &self.spec,
+            &mut self.state,
+            now,
+            &self.observation,
+        );
         if outcome.scale_updated {
             self.fleet.scale_to(outcome.desired_replicas, now);
         }
