@@ -15,8 +15,8 @@ use scalegen::policy::Policy;
 use scalegen::services_file;
 use scalegen::simulate::setup::{self, ServiceSetup};
 use scalegen::simulate::{
-    self, DockerSetup, FleetSettings, KubernetesSetup, LoadSource, Pattern, RequestCost,
-    Requests, Scenario,
+    self, DockerSetup, FleetSettings, KubernetesSetup, LoadSource, Pattern, RequestCost, Requests,
+    Scenario,
 };
 use scalegen::source::SourceFile;
 
@@ -25,8 +25,10 @@ const SERVICES: usize = 1_000;
 
 fn platform() -> Vec<ServiceSetup> {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/scalegen.yaml");
-    let file: Arc<SourceFile> =
-        SourceFile::new("scalegen.yaml", std::fs::read_to_string(path).expect("reads"));
+    let file: Arc<SourceFile> = SourceFile::new(
+        "scalegen.yaml",
+        std::fs::read_to_string(path).expect("reads"),
+    );
     let (services, _) = services_file::validate(&file, &Policy::built_in("default").unwrap());
     let services = services.expect("the example platform resolves");
     let docker = AutoscalerConfig::from_services(&services);
@@ -74,7 +76,13 @@ fn day_for_many_services(c: &mut Criterion) {
     group.sample_size(10);
     group.measurement_time(Duration::from_secs(60));
     group.bench_function("one service, one day of 15 s syncs, both engines", |b| {
-        b.iter(|| black_box(simulate::run(black_box(&scenarios[1])).expect("runs").summaries()))
+        b.iter(|| {
+            black_box(
+                simulate::run(black_box(&scenarios[1]))
+                    .expect("runs")
+                    .summaries(),
+            )
+        })
     });
     group.bench_function("1,000 services, one day of 15 s syncs, both engines", |b| {
         b.iter(|| {

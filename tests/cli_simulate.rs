@@ -163,7 +163,10 @@ fn a_bad_trace_is_reported_at_line_and_column() {
     assert!(stdout.is_empty());
     assert!(stderr.contains("`lots` is not a CPU quantity"), "{stderr}");
     assert!(stderr.contains("bad-trace.csv:3:4"), "{stderr}");
-    assert!(stderr.contains("`1 GB` is not a memory quantity"), "{stderr}");
+    assert!(
+        stderr.contains("`1 GB` is not a memory quantity"),
+        "{stderr}"
+    );
     assert!(stderr.contains("bad-trace.csv:4:6"), "{stderr}");
     assert!(stderr.contains("2 problems; nothing simulated"), "{stderr}");
 }
@@ -178,7 +181,10 @@ fn hpa_manifest_problems_are_located() {
     ]);
     assert_eq!(status, Some(1));
     assert!(stderr.contains("custom-metric.yaml:16:7"), "{stderr}");
-    assert!(stderr.contains("`External` metrics cannot be simulated"), "{stderr}");
+    assert!(
+        stderr.contains("`External` metrics cannot be simulated"),
+        "{stderr}"
+    );
 
     let (status, _, stderr) = run(&[
         "--hpa",
@@ -197,7 +203,14 @@ fn usage_errors() {
     let cases: &[(&[&str], &str)] = &[
         (&["--service", "api-gateway"], "no load to simulate"),
         (
-            &["--service", "api-gateway", "--pattern", "spike", "--rps", "5"],
+            &[
+                "--service",
+                "api-gateway",
+                "--pattern",
+                "spike",
+                "--rps",
+                "5",
+            ],
             "`--rps` applies to `--pattern constant`, not to `--pattern spike`",
         ),
         (
@@ -260,8 +273,11 @@ fn usage_errors() {
 fn an_invalid_services_file_is_not_simulated() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("s.yaml");
-    std::fs::write(&file, "version: 1\nservices:\n  api: { minReplicas: 3, maxReplicas: 1 }\n")
-        .unwrap();
+    std::fs::write(
+        &file,
+        "version: 1\nservices:\n  api: { minReplicas: 3, maxReplicas: 1 }\n",
+    )
+    .unwrap();
     let (status, stdout, stderr) = run(&[
         file.to_str().unwrap(),
         "--service",

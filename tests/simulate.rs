@@ -83,7 +83,8 @@ fn scenario(
 ) -> (Scenario, ResolvedRequests) {
     let service = services.service(name).expect("the service exists");
     let setup = setup::service_setup(services, service, docker).expect("simulatable");
-    let requests = setup::resolve_requests(service.resources.as_ref().map(|r| &r.value), None, None);
+    let requests =
+        setup::resolve_requests(service.resources.as_ref().map(|r| &r.value), None, None);
     let duration = load
         .natural_duration_seconds()
         .unwrap_or(simulate::DEFAULT_DURATION_SECONDS);
@@ -144,7 +145,10 @@ fn summary_and_csv_for_every_pattern() {
     let services = platform();
     for (name, pattern) in patterns() {
         let load = pattern_load(pattern);
-        insta::assert_snapshot!(format!("platform-summary-{name}"), platform_summary(&services, &load));
+        insta::assert_snapshot!(
+            format!("platform-summary-{name}"),
+            platform_summary(&services, &load)
+        );
         let (info, timeline) = gateway(&services, &load);
         insta::assert_snapshot!(
             format!("gateway-summary-{name}"),
@@ -225,15 +229,24 @@ fn the_chart_is_well_formed_svg_with_both_engines() {
         .collect();
     for engine in [EngineKind::Kubernetes, EngineKind::Docker] {
         let label = chart::series_label(engine);
-        assert!(texts.contains(&label.as_str()), "legend has {label}: {texts:?}");
+        assert!(
+            texts.contains(&label.as_str()),
+            "legend has {label}: {texts:?}"
+        );
         let color = chart::engine_color(engine);
         let stroke = format!("#{:02X}{:02X}{:02X}", color.0, color.1, color.2);
         let series: Vec<_> = document
             .descendants()
-            .filter(|n| n.has_tag_name("polyline") && n.attribute("stroke") == Some(stroke.as_str()))
+            .filter(|n| {
+                n.has_tag_name("polyline") && n.attribute("stroke") == Some(stroke.as_str())
+            })
             .collect();
         assert!(!series.is_empty(), "no {stroke} series for {engine:?}");
-        let points = series[0].attribute("points").unwrap_or("").split_whitespace().count();
+        let points = series[0]
+            .attribute("points")
+            .unwrap_or("")
+            .split_whitespace()
+            .count();
         assert!(points > 10, "the {engine:?} series has {points} points");
     }
     assert!(texts.iter().any(|t| t.starts_with("demand")), "{texts:?}");
@@ -267,7 +280,10 @@ fn a_services_entry_simulates_as_its_rendered_hpa() {
         let from_manifest = setup::load_hpa_manifest(&file, None).expect("reads back");
         assert_eq!(from_manifest.name, service.name);
         assert_eq!(from_manifest.spec, from_services, "{}", service.name);
-        assert!(from_services.behavior.is_some(), "render always writes a behavior");
+        assert!(
+            from_services.behavior.is_some(),
+            "render always writes a behavior"
+        );
     }
     let gateway = setup::service_hpa(&services, services.service("api-gateway").unwrap()).unwrap();
     assert_eq!(gateway.min_replicas, Some(2));
@@ -324,7 +340,11 @@ fn an_hpa_without_behavior_takes_the_legacy_path() {
         docker: None,
     };
     let timeline = simulate::run(&scenario).unwrap();
-    let replicas: Vec<i32> = timeline.rows.iter().map(|r| r.engines[0].replicas).collect();
+    let replicas: Vec<i32> = timeline
+        .rows
+        .iter()
+        .map(|r| r.engines[0].replicas)
+        .collect();
     assert_eq!(&replicas[..4], [4, 8, 12, 12]);
     assert_eq!(timeline.rows[0].engines[0].reason, "ScaleUpLimit");
     assert_eq!(timeline.rows[2].engines[0].reason, "TooManyReplicas");
@@ -352,14 +372,17 @@ fn hpa_problems_are_located() {
     let problems = setup::load_hpa_manifest(&file, None).expect_err("refused");
     assert_eq!(
         located(&problems),
-        ["11:16 spec.maxReplicas: Invalid value: 2: must be greater than or equal to `minReplicas`"]
+        [
+            "11:16 spec.maxReplicas: Invalid value: 2: must be greater than or equal to `minReplicas`"
+        ]
     );
     let two = SourceFile::new(
         "two.yaml",
         format!(
             "{}---\n{}",
             std::fs::read_to_string(root().join("tests/fixtures/simulate/legacy-v1.yaml")).unwrap(),
-            std::fs::read_to_string(root().join("tests/fixtures/simulate/custom-metric.yaml")).unwrap()
+            std::fs::read_to_string(root().join("tests/fixtures/simulate/custom-metric.yaml"))
+                .unwrap()
         ),
     );
     let problems = setup::load_hpa_manifest(&two, None).expect_err("ambiguous");
@@ -367,7 +390,10 @@ fn hpa_problems_are_located() {
         located(&problems),
         ["1:1 the file has 2 HorizontalPodAutoscalers; say which to simulate"]
     );
-    assert_eq!(setup::load_hpa_manifest(&two, Some("web")).unwrap().name, "web");
+    assert_eq!(
+        setup::load_hpa_manifest(&two, Some("web")).unwrap().name,
+        "web"
+    );
 }
 
 #[test]

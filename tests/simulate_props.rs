@@ -12,8 +12,8 @@ use scalegen::hpa::{
 };
 use scalegen::model::raw::{Duration, Metric, Policy, Select};
 use scalegen::simulate::{
-    self, DockerSetup, FleetSettings, KubernetesSetup, LoadSource, Pattern, RequestCost,
-    Requests, Scenario, Timeline,
+    self, DockerSetup, FleetSettings, KubernetesSetup, LoadSource, Pattern, RequestCost, Requests,
+    Scenario, Timeline,
 };
 use scalegen::units;
 
@@ -178,7 +178,11 @@ fn scenario(
 }
 
 fn replicas(timeline: &Timeline, engine: usize) -> Vec<i32> {
-    timeline.rows.iter().map(|r| r.engines[engine].replicas).collect()
+    timeline
+        .rows
+        .iter()
+        .map(|r| r.engines[engine].replicas)
+        .collect()
 }
 
 fn unlimited() -> Rules {

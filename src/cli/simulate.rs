@@ -18,8 +18,8 @@ use scalegen::simulate::load::defaults;
 use scalegen::simulate::report::{self, RunInfo, ServiceSummary};
 use scalegen::simulate::setup::{self, ResolvedRequests, SpecProblem};
 use scalegen::simulate::{
-    self, DockerSetup, FleetSettings, KubernetesSetup, LoadSource, Pattern, RequestCost,
-    Scenario, chart, trace,
+    self, DockerSetup, FleetSettings, KubernetesSetup, LoadSource, Pattern, RequestCost, Scenario,
+    chart, trace,
 };
 use scalegen::units;
 
@@ -94,7 +94,9 @@ fn rate(text: &str) -> Result<f64, String> {
 
 /// Replays load through the Kubernetes HPA controller model and the Docker autoscaler model.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Examples:\n  scalegen simulate --service api-gateway --pattern spike --chart gateway.svg\n  scalegen simulate --service all --pattern gradual --from 50 --to 800\n  scalegen simulate --hpa hpa.yaml --trace load.csv --format csv")]
+#[command(
+    after_help = "Examples:\n  scalegen simulate --service api-gateway --pattern spike --chart gateway.svg\n  scalegen simulate --service all --pattern gradual --from 50 --to 800\n  scalegen simulate --hpa hpa.yaml --trace load.csv --format csv"
+)]
 pub struct SimulateArgs {
     /// The services file.
     #[arg(default_value = "scalegen.yaml")]
@@ -357,7 +359,7 @@ fn load_source(out: &mut Output, args: &SimulateArgs) -> Result<LoadSource, u8> 
             let file = read_input(out, path)?;
             match trace::parse(&file) {
                 Ok(trace) => Ok(LoadSource::Trace(trace)),
-                Err(diagnostics) => Err(report_problems(out, diagnostics, &file.name().to_owned())),
+                Err(diagnostics) => Err(report_problems(out, diagnostics, file.name())),
             }
         }
         (None, Some(kind)) => match pattern(args, kind) {
@@ -396,9 +398,7 @@ fn scenario(args: &SimulateArgs, load: &LoadSource, subject: &Subject) -> Scenar
             metric_lag_seconds: args
                 .metric_lag
                 .unwrap_or(FleetSettings::DEFAULT_METRIC_LAG_SECONDS),
-            initial_replicas: args
-                .replicas
-                .map_or(subject.min_replicas, i32::from),
+            initial_replicas: args.replicas.map_or(subject.min_replicas, i32::from),
         },
         kubernetes: subject.kubernetes.clone(),
         docker: subject.docker.clone(),
@@ -457,7 +457,7 @@ fn run_inner(out: &mut Output, args: &SimulateArgs) -> Result<(), u8> {
         }
         let file = read_input(out, hpa_path)?;
         let manifest = setup::load_hpa_manifest(&file, args.service.as_deref())
-            .map_err(|diagnostics| report_problems(out, diagnostics, &file.name().to_owned()))?;
+            .map_err(|diagnostics| report_problems(out, diagnostics, file.name()))?;
         let subject = Subject {
             name: manifest.name.clone(),
             min_replicas: manifest.spec.min_replicas_or_default(),
@@ -472,8 +472,7 @@ fn run_inner(out: &mut Output, args: &SimulateArgs) -> Result<(), u8> {
     }
 
     let services_file = read_input(out, &args.file)?;
-    let (services, diagnostics) =
-        services_file::validate(&services_file, &default_policy(out)?);
+    let (services, diagnostics) = services_file::validate(&services_file, &default_policy(out)?);
     let errors: Vec<Diagnostic> = diagnostics
         .0
         .into_iter()
@@ -491,7 +490,7 @@ fn run_inner(out: &mut Output, args: &SimulateArgs) -> Result<(), u8> {
         Some(path) => {
             let file = read_input(out, path)?;
             docker_config::load(&file)
-                .map_err(|diagnostics| report_problems(out, diagnostics, &file.name().to_owned()))?
+                .map_err(|diagnostics| report_problems(out, diagnostics, file.name()))?
         }
     };
     let engine = args.engine.unwrap_or(EngineChoice::Both);
@@ -529,9 +528,7 @@ fn run_inner(out: &mut Output, args: &SimulateArgs) -> Result<(), u8> {
 
     if wanted == "all" {
         if args.chart.is_some() {
-            return Err(out.fatal(
-                "`--chart` draws one service; pick it with `--service NAME`",
-            ));
+            return Err(out.fatal("`--chart` draws one service; pick it with `--service NAME`"));
         }
         return platform(out, args, &load, &services, &subject_for);
     }
@@ -565,7 +562,10 @@ fn single(
     if let Some(path) = &args.chart {
         let svg = chart::svg(&info, &timeline).map_err(|message| out.fatal(&message))?;
         write_atomically(path, svg.as_bytes()).map_err(|err| {
-            out.fatal(&format!("{}: cannot write the chart: {err}", path.display()))
+            out.fatal(&format!(
+                "{}: cannot write the chart: {err}",
+                path.display()
+            ))
         })?;
     }
     let text = match (args.format, args.summary) {

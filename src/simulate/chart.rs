@@ -86,7 +86,12 @@ fn draw(
         .max(1);
     let (unit, demand) = demand_series(timeline);
     let demand_top = demand.iter().map(|p| p.1).fold(0.0, f64::max).max(1e-9) * 1.15;
-    let caption = format!("{}: {} for {}", info.service, info.load, span(timeline.duration_seconds));
+    let caption = format!(
+        "{}: {} for {}",
+        info.service,
+        info.load,
+        span(timeline.duration_seconds)
+    );
     let mut chart = ChartBuilder::on(&root)
         .caption(caption, ("sans-serif", 20))
         .margin(12)
@@ -126,7 +131,9 @@ fn draw(
         chart
             .draw_series(LineSeries::new(points, color.stroke_width(width)))?
             .label(series_label(engine))
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2)));
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2))
+            });
     }
     chart
         .configure_series_labels()

@@ -58,7 +58,12 @@ impl DockerEngine {
     }
 
     /// What the autoscaler reads at `now`.
-    pub fn observe(&self, now: SimTime, load: &LoadSource, settings: &FleetSettings) -> Observation {
+    pub fn observe(
+        &self,
+        now: SimTime,
+        load: &LoadSource,
+        settings: &FleetSettings,
+    ) -> Observation {
         let sampled_at = now.minus_secs(settings.metric_lag_seconds);
         let demand = load.demand_at(sampled_at);
         let serving = self.fleet.serving_at(sampled_at);

@@ -82,7 +82,10 @@ impl KubernetesEngine {
             container,
             requests_milli: BTreeMap::from([
                 ("cpu".to_owned(), requests.cpu_milli),
-                ("memory".to_owned(), requests.memory_bytes.saturating_mul(1000)),
+                (
+                    "memory".to_owned(),
+                    requests.memory_bytes.saturating_mul(1000),
+                ),
             ]),
             observation: Observation::default(),
             observed_generation: None,
@@ -315,9 +318,11 @@ pub fn reason(outcome: &ReconcileOutcome) -> String {
     {
         return limit.as_str().to_owned();
     }
-    if let (Some(proposal), Some(stabilized), Some(current)) =
-        (outcome.proposal, outcome.stabilized, outcome.current_replicas)
-        && proposal != stabilized
+    if let (Some(proposal), Some(stabilized), Some(current)) = (
+        outcome.proposal,
+        outcome.stabilized,
+        outcome.current_replicas,
+    ) && proposal != stabilized
     {
         return if proposal >= current {
             "ScaleUpStabilized".to_owned()

@@ -135,7 +135,8 @@ pub fn run(scenario: &Scenario) -> Result<Timeline, ScenarioError> {
 
     let memory_base = scenario.load.memory_base_bytes();
     let lag = settings.metric_lag_seconds;
-    let mut rows = Vec::with_capacity(usize::try_from(scenario.duration_seconds / step + 1).unwrap_or(0));
+    let mut rows =
+        Vec::with_capacity(usize::try_from(scenario.duration_seconds / step + 1).unwrap_or(0));
     let mut time = 0;
     while time <= scenario.duration_seconds {
         let now = SimTime::from_secs(time);

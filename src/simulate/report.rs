@@ -47,7 +47,7 @@ fn grouped(value: i64) -> String {
     let digits = value.abs().to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -74,7 +74,10 @@ pub fn memory_text(bytes: i64) -> String {
     }
     for (unit, size) in UNITS {
         if bytes >= size {
-            return format!("{}{unit}", number((bytes as f64 / size as f64 * 10.0).round() / 10.0));
+            return format!(
+                "{}{unit}",
+                number((bytes as f64 / size as f64 * 10.0).round() / 10.0)
+            );
         }
     }
     bytes.to_string()
@@ -84,7 +87,10 @@ fn demand_text(demand: &Demand) -> String {
     match demand.rps {
         Some(rps) => format!("{} rps", number((rps * 10.0).round() / 10.0)),
         None if demand.cpu_cores > 0.0 || demand.memory_bytes <= 0.0 => {
-            format!("{} cpu", number((demand.cpu_cores * 1000.0).round() / 1000.0))
+            format!(
+                "{} cpu",
+                number((demand.cpu_cores * 1000.0).round() / 1000.0)
+            )
         }
         None => format!("{} mem", memory_text(demand.memory_bytes.round() as i64)),
     }
@@ -109,7 +115,11 @@ pub fn header(info: &RunInfo, timeline: &Timeline) -> String {
         span(info.fleet.startup_delay_seconds),
         span(info.fleet.metric_lag_seconds),
         timeline.initial_replicas,
-        if timeline.initial_replicas == 1 { "" } else { "s" },
+        if timeline.initial_replicas == 1 {
+            ""
+        } else {
+            "s"
+        },
     )
 }
 
@@ -304,7 +314,8 @@ fn above(summary: &Summary) -> String {
 
 /// The summary of one run, engines side by side.
 pub fn summary(summaries: &[Summary]) -> String {
-    let lines: Vec<(&str, Box<dyn Fn(&Summary) -> String>)> = vec![
+    type Line<'a> = (&'a str, Box<dyn Fn(&Summary) -> String>);
+    let lines: Vec<Line<'_>> = vec![
         ("", Box::new(|s: &Summary| s.engine.title().to_owned())),
         (
             "peak replicas",
@@ -339,7 +350,7 @@ pub fn summary(summaries: &[Summary]) -> String {
         .iter()
         .map(|(label, value)| {
             std::iter::once((*label).to_owned())
-                .chain(summaries.iter().map(|s| value(s)))
+                .chain(summaries.iter().map(value))
                 .collect()
         })
         .collect();
@@ -449,8 +460,7 @@ pub fn platform_json(load: &str, services: &[ServiceSummary]) -> String {
         load: &'a str,
         services: &'a [ServiceSummary],
     }
-    let mut text =
-        serde_json::to_string_pretty(&Platform { load, services }).unwrap_or_default();
+    let mut text = serde_json::to_string_pretty(&Platform { load, services }).unwrap_or_default();
     text.push('\n');
     text
 }

@@ -131,8 +131,8 @@ pub struct SpecProblem {
 
 /// The HPA `render` writes for `service`, as the controller would read it.
 pub fn service_hpa(services: &Services, service: &Service) -> Result<HpaSpec, Vec<SpecProblem>> {
-    let manifest = serde_json::to_value(crate::render::hpa::build(services, service))
-        .unwrap_or(Value::Null);
+    let manifest =
+        serde_json::to_value(crate::render::hpa::build(services, service)).unwrap_or(Value::Null);
     let converted = hpa_api::convert_to_v2(&manifest).map_err(|err| {
         vec![SpecProblem {
             field: String::new(),
@@ -231,7 +231,14 @@ pub fn hpa_spec_from_v2(hpa: &Value) -> Result<HpaSpec, Vec<SpecProblem>> {
             .unwrap_or("");
         if name != "cpu" && name != "memory" {
             problems.push(problem(
-                format!("{field}.{}.name", if kind == "Resource" { "resource" } else { "containerResource" }),
+                format!(
+                    "{field}.{}.name",
+                    if kind == "Resource" {
+                        "resource"
+                    } else {
+                        "containerResource"
+                    }
+                ),
                 format!("the resource `{name}` cannot be simulated"),
                 "the simulation models `cpu` and `memory` only",
             ));
@@ -246,17 +253,19 @@ pub fn hpa_spec_from_v2(hpa: &Value) -> Result<HpaSpec, Vec<SpecProblem>> {
                 "containerResource"
             }
         );
-        let target = match target.and_then(|t| t.get("type")).and_then(Value::as_str) {
-            Some("Utilization") => int(target.and_then(|t| t.get("averageUtilization")))
-                .map(|average_utilization| MetricTarget::Utilization {
-                    average_utilization,
-                }),
-            Some("AverageValue") => quantity_milli(target.and_then(|t| t.get("averageValue")))
-                .map(|average_value_milli| MetricTarget::AverageValue {
-                    average_value_milli,
-                }),
-            _ => None,
-        };
+        let target =
+            match target.and_then(|t| t.get("type")).and_then(Value::as_str) {
+                Some("Utilization") => int(target.and_then(|t| t.get("averageUtilization"))).map(
+                    |average_utilization| MetricTarget::Utilization {
+                        average_utilization,
+                    },
+                ),
+                Some("AverageValue") => quantity_milli(target.and_then(|t| t.get("averageValue")))
+                    .map(|average_value_milli| MetricTarget::AverageValue {
+                        average_value_milli,
+                    }),
+                _ => None,
+            };
         let Some(target) = target else {
             problems.push(problem(
                 target_field,
@@ -284,7 +293,11 @@ pub fn hpa_spec_from_v2(hpa: &Value) -> Result<HpaSpec, Vec<SpecProblem>> {
     let behavior = match spec.get("behavior") {
         None | Some(Value::Null) => None,
         Some(behavior) => Some(Behavior {
-            scale_up: rules(behavior.get("scaleUp"), "spec.behavior.scaleUp", &mut problems),
+            scale_up: rules(
+                behavior.get("scaleUp"),
+                "spec.behavior.scaleUp",
+                &mut problems,
+            ),
             scale_down: rules(
                 behavior.get("scaleDown"),
                 "spec.behavior.scaleDown",
@@ -303,7 +316,11 @@ pub fn hpa_spec_from_v2(hpa: &Value) -> Result<HpaSpec, Vec<SpecProblem>> {
     })
 }
 
-fn rules(value: Option<&Value>, field: &str, problems: &mut Vec<SpecProblem>) -> Option<ScalingRules> {
+fn rules(
+    value: Option<&Value>,
+    field: &str,
+    problems: &mut Vec<SpecProblem>,
+) -> Option<ScalingRules> {
     let value = value.filter(|v| !v.is_null())?;
     let select_policy = match value.get("selectPolicy").and_then(Value::as_str) {
         None => None,
@@ -403,7 +420,10 @@ pub fn load_hpa_manifest(
                 let names: Vec<&str> = candidates.iter().map(|(_, _, n)| n.as_str()).collect();
                 at_start(
                     format!("no HorizontalPodAutoscaler named `{wanted}` in this file"),
-                    format!("the file has {}; pick one with `--service NAME`", names.join(", ")),
+                    format!(
+                        "the file has {}; pick one with `--service NAME`",
+                        names.join(", ")
+                    ),
                 )
             })?,
         None if candidates.len() == 1 => 0,
@@ -441,7 +461,11 @@ pub fn load_hpa_manifest(
             .map(|error| {
                 let (pointer, _) = error.locate(json);
                 Diagnostic::new(&input::INVALID_VALUE, error.to_string())
-                    .at(Label::new(file, root.locate(&pointer).label(), "refused here"))
+                    .at(Label::new(
+                        file,
+                        root.locate(&pointer).label(),
+                        "refused here",
+                    ))
                     .help("the Kubernetes API server refuses this HPA; fix it before simulating")
                     .path(error.field.clone())
             })

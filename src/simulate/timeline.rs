@@ -212,7 +212,10 @@ mod tests {
         assert_eq!(summary.direction_changes, 3);
         assert_eq!(summary.seconds_above_target, 45);
         // The last row (at 120 s) covers nothing.
-        assert_eq!(summary.replica_seconds, 15 * (2 + 2 + 4 + 6 + 6 + 5 + 7 + 7));
+        assert_eq!(
+            summary.replica_seconds,
+            15 * (2 + 2 + 4 + 6 + 6 + 5 + 7 + 7)
+        );
         assert_eq!(summary.final_replicas, 3);
     }
 

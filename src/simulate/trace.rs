@@ -529,8 +529,8 @@ mod tests {
 
     #[test]
     fn per_pod_columns_times_replicas() {
-        let trace = parse_text("time,replicas,cpu_per_pod,memory_per_pod\n0,4,250m,100Mi\n")
-            .unwrap();
+        let trace =
+            parse_text("time,replicas,cpu_per_pod,memory_per_pod\n0,4,250m,100Mi\n").unwrap();
         assert_eq!(trace.points[0].cpu_cores, 1.0);
         assert_eq!(trace.points[0].memory_bytes, 400.0 * 1024.0 * 1024.0);
     }
@@ -610,7 +610,10 @@ mod tests {
     #[test]
     fn too_long_a_span() {
         let text = format!("time,cpu\n0,1\n{},1\n", MAX_SPAN_SECONDS + 1);
-        assert_eq!(problems(&text), ["3:1 SG012 the trace spans more than 31 days"]);
+        assert_eq!(
+            problems(&text),
+            ["3:1 SG012 the trace spans more than 31 days"]
+        );
     }
 
     #[test]
