@@ -8,7 +8,8 @@
 //! - [`services_file`]: the `validate` pipeline;
 //! - [`rules`]: one file per rule, the registry;
 //! - [`policy`]: rule severities and limits;
-//! - [`diagnostics`]: diagnostics as data, and their reports.
+//! - [`diagnostics`]: diagnostics as data, and their reports;
+//! - [`simulate`]: load replayed through the HPA and Docker models, side by side.
 
 pub mod diagnostics;
 pub mod docker;
@@ -21,6 +22,7 @@ pub mod policy;
 pub mod render;
 pub mod rules;
 pub mod services_file;
+pub mod simulate;
 pub mod source;
 pub mod structure;
 pub mod units;

@@ -509,6 +509,26 @@ fn reconcile_vector(inputs: &Value) -> Result<Map<String, Value>, String> {
     if let Some(usage) = fields.optional("podCpuUsageMilli") {
         observed.metrics.pod_usage = pod_usage(usage, "cpu", window_millis)?;
     }
+    if let Some(usage) = fields.optional("podMemoryUsageMilli") {
+        for (pod, item) in pod_usage(usage, "memory", window_millis)? {
+            let entry = observed
+                .metrics
+                .pod_usage
+                .entry(pod)
+                .or_insert_with(|| PodUsage {
+                    timestamp: NOW,
+                    window_millis,
+                    containers: BTreeMap::new(),
+                });
+            for (container, per_resource) in item.containers {
+                entry
+                    .containers
+                    .entry(container)
+                    .or_default()
+                    .extend(per_resource);
+            }
+        }
+    }
     if let Some(values) = fields.optional("podMetricValuesMilli") {
         let per_pod = pod_metric_values(values, window_millis)?;
         for metric in &spec.metrics {

@@ -8,6 +8,7 @@ mod init;
 mod output;
 mod render;
 mod schema;
+mod simulate;
 mod validate;
 
 use std::path::PathBuf;
@@ -102,6 +103,9 @@ pub enum Command {
         #[command(subcommand)]
         target: autoscale::AutoscaleCommand,
     },
+    /// Replay a load pattern or a metrics trace through the Kubernetes HPA controller model and
+    /// the Docker autoscaler model, and show replicas over time.
+    Simulate(Box<simulate::SimulateArgs>),
     /// List every rule with its code, name, default severity and commands.
     Rules {
         /// Output format: a table, or JSON.
@@ -133,6 +137,7 @@ pub fn run() -> ExitCode {
         Command::Explain { rule } => explain::explain(&mut out, &rule),
         Command::Rules { format } => explain::rules(&mut out, format),
         Command::Autoscale { target } => autoscale::run(&mut out, cli.color, target),
+        Command::Simulate(args) => simulate::run(&mut out, &args),
     };
     ExitCode::from(status)
 }
