@@ -8,8 +8,9 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct FeatureGates {
     /// `HPAConfigurableTolerance`: per-direction `behavior.*.tolerance` overrides
-    /// the controller tolerance (§4). Off by default: alpha in 1.33, the API
-    /// version scalegen renders for.
+    /// the controller tolerance (§4). Alpha in 1.33, beta and on by default from
+    /// 1.35; off here (the vectors' "no gates"), on in
+    /// [`ControllerConfig::default`] (a current release).
     #[serde(default)]
     pub configurable_tolerance: bool,
     /// `HPAScaleToZero`: an HPA that scaled its target to zero may scale it up
@@ -53,7 +54,68 @@ impl Default for ControllerConfig {
             scale_up_limit_factor: 2.0,
             scale_up_limit_minimum: 4.0,
             sync_period_seconds: 15,
-            feature_gates: FeatureGates::default(),
+            // A current release, as `check` validates against: the tolerance gate is on by
+            // default from 1.35, so a `behavior.*.tolerance` that passes validation is honoured.
+            feature_gates: FeatureGates {
+                configurable_tolerance: true,
+                scale_to_zero: false,
+            },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::hpa::{
+        Behavior, HpaSpec, HpaState, MetricSpec, MetricTarget, Observation, Scale, ScalingRules,
+        SimTime, reconcile,
+    };
+
+    /// What validation accepts, the controller honours: with the production defaults a
+    /// `behavior.scaleUp.tolerance` of 0.5 keeps a 30% overshoot (130 over 2 × 50) from scaling
+    /// up, where the default 10% scales to 3.
+    #[test]
+    fn production_defaults_honour_a_behavior_tolerance() {
+        let spec = |tolerance| HpaSpec {
+            min_replicas: Some(1),
+            max_replicas: 10,
+            metrics: vec![MetricSpec::External {
+                metric_name: "load".into(),
+                target: MetricTarget::AverageValue {
+                    average_value_milli: 50_000,
+                },
+            }],
+            behavior: Some(Behavior {
+                scale_up: Some(ScalingRules {
+                    tolerance,
+                    ..ScalingRules::default()
+                }),
+                scale_down: None,
+            }),
+        };
+        let mut observed = Observation {
+            scale: Some(Scale {
+                spec_replicas: 2,
+                status_replicas: 2,
+            }),
+            ..Observation::default()
+        };
+        observed.metrics.external_metrics = BTreeMap::from([("load".to_string(), vec![130_000])]);
+        let desired = |tolerance| {
+            let mut state = HpaState::new();
+            reconcile(
+                &ControllerConfig::default(),
+                &spec(tolerance),
+                &mut state,
+                SimTime::from_secs(0),
+                &observed,
+            )
+            .desired_replicas
+        };
+        assert_eq!(desired(Some(0.5)), 2);
+        assert_eq!(desired(None), 3);
     }
 }
