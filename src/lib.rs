@@ -6,10 +6,12 @@
 //! - [`structure`]: JSON Schema validation turned into precise issues;
 //! - [`model`]: the services file as written and resolved;
 //! - [`services_file`]: the `validate` pipeline;
+//! - [`check`]: the `check` pipeline over Kubernetes manifests;
 //! - [`rules`]: one file per rule, the registry;
 //! - [`policy`]: rule severities and limits;
 //! - [`diagnostics`]: diagnostics as data, and their reports.
 
+pub mod check;
 pub mod diagnostics;
 pub mod docker;
 pub mod document;

@@ -1,6 +1,7 @@
 //! The command line: clap definitions, one file per subcommand. Flags become plain settings
 //! here; the library never sees clap. `main` maps the outcome to an exit status.
 
+mod check;
 mod explain;
 mod output;
 mod schema;
@@ -74,6 +75,9 @@ pub enum Command {
         #[command(flatten)]
         options: CheckOptions,
     },
+    /// Check Kubernetes manifests (HPAs and the workloads they scale) against the same rules,
+    /// the API server's validation, and the services file.
+    Check(check::CheckArgs),
     /// Print the services file's JSON Schema.
     Schema {
         /// Print the policy file's schema instead.
@@ -108,6 +112,7 @@ pub fn run() -> ExitCode {
     let mut out = Output::new(cli.color);
     let status = match cli.command {
         Command::Validate { file, options } => validate::run(&mut out, &file, &options),
+        Command::Check(args) => check::run(&mut out, &args),
         Command::Schema { policy } => schema::run(&mut out, policy),
         Command::Explain { rule } => explain::explain(&mut out, &rule),
         Command::Rules { format } => explain::rules(&mut out, format),

@@ -176,6 +176,19 @@ impl Policy {
         Ok(policy)
     }
 
+    /// Turns a rule off, as `severity: off` in the policy would (for command-line switches such
+    /// as `check --allow-missing-targets`).
+    pub fn turn_off(&mut self, rule: &'static Rule) {
+        self.rules
+            .entry(rule.code)
+            .or_insert_with(|| RuleSetting {
+                severity: None,
+                params: Map::new(),
+                origins: BTreeMap::new(),
+            })
+            .severity = None;
+    }
+
     /// The parameters the policy sets for a rule (without `severity`), as written.
     pub fn raw_params(&self, rule: &'static Rule) -> Option<&Map<String, Value>> {
         self.rules.get(rule.code).map(|s| &s.params)
