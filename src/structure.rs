@@ -173,7 +173,17 @@ fn describe(
         }
         ValidationErrorKind::Type { kind } => {
             let expected = expected.unwrap_or_else(|| type_names(kind));
-            let help = help.unwrap_or_else(|| format!("write {expected} here"));
+            // `"6"` reads as 6 unless the quotes are shown.
+            let quoted_scalar = instance
+                .as_str()
+                .filter(|s| s.parse::<f64>().is_ok() || matches!(*s, "true" | "false" | "null"));
+            let (found, help) = match quoted_scalar {
+                Some(s) => (
+                    format!("the string `\"{s}\"`"),
+                    help.unwrap_or_else(|| format!("write {expected} here, without quotes")),
+                ),
+                None => (found, help.unwrap_or_else(|| format!("write {expected} here"))),
+            };
             single(
                 1,
                 issue(

@@ -45,14 +45,15 @@ fn diagnostic(hpa: &Hpa<'_, '_>, error: &HpaError, index: usize) -> Diagnostic {
     let written = object.is_written(&pointer);
     let rule = rule_for(error, written);
     let (message, help) = describe(rule, hpa, error, written);
-    let label = if written {
-        match error.error.kind {
-            FieldErrorKind::Forbidden => "not allowed here",
-            FieldErrorKind::Required => "empty",
-            _ => "refused by the API server",
-        }
-    } else {
-        "missing in here"
+    let empty = object
+        .json
+        .pointer(&pointer)
+        .is_some_and(|v| v.as_str().is_some_and(str::is_empty) || v.is_null());
+    let label = match error.error.kind {
+        _ if !written => "missing in here",
+        FieldErrorKind::Forbidden => "not allowed here",
+        FieldErrorKind::Required if empty => "empty",
+        _ => "refused by the API server",
     };
     let mut diagnostic = Diagnostic::new(rule, message)
         .object(object.id.to_string())
@@ -62,7 +63,12 @@ fn diagnostic(hpa: &Hpa<'_, '_>, error: &HpaError, index: usize) -> Diagnostic {
         .help(help);
     if rule == &max_below_min::MAX_BELOW_MIN {
         let min = hpa.written("spec.minReplicas");
-        diagnostic = diagnostic.with(Some(object.label(&min.pointer, "minimum set here")));
+        let text = if min.exact {
+            "minimum set here"
+        } else {
+            "`minReplicas` is not set, so it is 1"
+        };
+        diagnostic = diagnostic.with(Some(object.label(&min.pointer, text)));
     }
     diagnostic.api_errors.push(ApiError {
         index,
@@ -135,10 +141,18 @@ fn describe(
     written: bool,
 ) -> (String, String) {
     let field = error.field.as_str();
-    let value = || match &error.error.value {
-        Some(Value::Number(n)) => n.to_string(),
-        Some(other) => describe_json(other),
-        None => "empty".to_owned(),
+    // The value as the server saw it; for a Required error, the value as written.
+    let value = || {
+        let shown = error
+            .error
+            .value
+            .as_ref()
+            .or_else(|| hpa.object.json.pointer(&error.json_pointer()));
+        match shown {
+            Some(Value::Number(n)) => n.to_string(),
+            Some(other) => describe_json(other),
+            None => "empty".to_owned(),
+        }
     };
     let detail = &error.error.detail;
     let code = rule.code;
@@ -154,7 +168,14 @@ fn describe(
     if code == max_below_min::MAX_BELOW_MIN.code {
         let min = hpa.spec_i32("minReplicas").unwrap_or(1);
         let max = hpa.spec_i32("maxReplicas").unwrap_or(0);
-        return max_below_min::finding(max, min);
+        let (message, help) = max_below_min::finding(max, min);
+        if !written {
+            return (
+                format!("`maxReplicas` is missing, so the API server reads it as 0, below `minReplicas` ({min})"),
+                help,
+            );
+        }
+        return (message, help);
     }
     if code == missing_max_replicas::MISSING_MAX_REPLICAS.code {
         return (

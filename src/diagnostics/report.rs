@@ -240,11 +240,10 @@ impl<'a> View<'a> {
             .as_ref()
             .filter(|_| readable)
             .map(|l| FileSource(Arc::clone(&l.file)));
-        let primary_file = diagnostic.file_name();
         let related = diagnostic
             .secondary
             .iter()
-            .filter(|l| Some(l.file.name()) != primary_file)
+            .filter(|l| !shown_with_primary(diagnostic, l))
             .map(|l| Note {
                 label: l.clone(),
                 source: FileSource(Arc::clone(&l.file)),
@@ -274,6 +273,17 @@ impl<'a> View<'a> {
             related,
         }
     }
+}
+
+/// Whether a secondary label shares the primary label's snippet: it is in the same file and
+/// near enough that the lines between them are context, not a page of unrelated manifest (a
+/// Deployment's container and the HPA far below it get a snippet each).
+fn shown_with_primary(diagnostic: &Diagnostic, label: &Label) -> bool {
+    const NEAR: usize = 12;
+    diagnostic.primary.as_ref().is_some_and(|primary| {
+        primary.file.name() == label.file.name()
+            && primary.start().line.abs_diff(label.start().line) <= NEAR
+    })
 }
 
 impl fmt::Debug for View<'_> {
@@ -326,7 +336,7 @@ impl miette::Diagnostic for View<'_> {
             .diagnostic
             .secondary
             .iter()
-            .filter(move |l| l.file.name() == primary.file.name())
+            .filter(|l| shown_with_primary(self.diagnostic, l))
             .map(|l| labeled(l, false));
         Some(Box::new(
             std::iter::once(labeled(primary, true)).chain(same_file),

@@ -37,7 +37,19 @@ declare_rule! {
 /// The help for an error at `field` (a field path).
 pub fn help(field: &str, kind: FieldErrorKind, detail: &str) -> String {
     let last = field.rsplit('.').next().unwrap_or(field);
+    let source_type = match last {
+        "resource" => Some("Resource"),
+        "containerResource" => Some("ContainerResource"),
+        "pods" => Some("Pods"),
+        "object" => Some("Object"),
+        "external" => Some("External"),
+        _ => None,
+    };
     match (last, kind) {
+        (_, FieldErrorKind::Required) if source_type.is_some() => format!(
+            "give a `type: {}` metric its `{last}` source, or change `type` to name the source the metric sets",
+            source_type.unwrap_or_default()
+        ),
         ("type", _) => "use one of `Resource`, `ContainerResource`, `Pods`, `Object` and `External`, matching the source the metric sets".into(),
         (_, FieldErrorKind::Forbidden) => "keep only the source that `type` names; a metric has exactly one".into(),
         ("container", _) => "name the container whose usage to measure".into(),

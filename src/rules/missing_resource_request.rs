@@ -107,12 +107,18 @@ pub fn check_inventory(inventory: &Inventory<'_>, ctx: &mut Context<'_>) {
                         pointer: format!("{}/resources/requests/{key}", container.pointer),
                         path: format!("{}.resources.requests[{resource}]", container.path),
                     };
-                    let why = if metric.written {
-                        format!("HPA `{}` scales on `{resource}` utilization", hpa.id.name)
+                    let (why, metric_text) = if metric.written {
+                        (
+                            format!("HPA `{}` scales on its `{resource}` utilization", hpa.id.name),
+                            "the metric that needs it",
+                        )
                     } else {
-                        format!(
-                            "HPA `{}` lists no metrics, so it scales on `cpu` utilization",
-                            hpa.id.name
+                        (
+                            format!(
+                                "HPA `{}` lists no metrics and so scales on its `cpu` utilization",
+                                hpa.id.name
+                            ),
+                            "no metrics: `cpu` utilization by default",
                         )
                     };
                     ctx.report(
@@ -120,13 +126,13 @@ pub fn check_inventory(inventory: &Inventory<'_>, ctx: &mut Context<'_>) {
                             .diagnostic(
                                 &MISSING_RESOURCE_REQUEST,
                                 format!(
-                                    "container `{}` of {} `{}` has no `{resource}` request, so {why} and cannot compute it: it never scales",
+                                    "container `{}` of {} `{}` has no `{resource}` request, but {why}: without a request the HPA cannot compute it and never scales",
                                     container.name, workload.id.kind, workload.id.name
                                 ),
                                 &place,
                                 format!("no `{resource}` request"),
                             )
-                            .with(Some(hpa.label(&metric.place, "the metric that needs it")))
+                            .with(Some(hpa.label(&metric.place, metric_text)))
                             .related(hpa.id.to_string())
                             .help(format!(
                                 "add `resources.requests.{resource}` to container `{}` (a `{resource}` limit alone also works: the request defaults to it)",
