@@ -182,7 +182,10 @@ fn describe(
                     format!("the string `\"{s}\"`"),
                     help.unwrap_or_else(|| format!("write {expected} here, without quotes")),
                 ),
-                None => (found, help.unwrap_or_else(|| format!("write {expected} here"))),
+                None => (
+                    found,
+                    help.unwrap_or_else(|| format!("write {expected} here")),
+                ),
             };
             single(
                 1,

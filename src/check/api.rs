@@ -171,7 +171,9 @@ fn describe(
         let (message, help) = max_below_min::finding(max, min);
         if !written {
             return (
-                format!("`maxReplicas` is missing, so the API server reads it as 0, below `minReplicas` ({min})"),
+                format!(
+                    "`maxReplicas` is missing, so the API server reads it as 0, below `minReplicas` ({min})"
+                ),
                 help,
             );
         }

@@ -109,7 +109,10 @@ pub fn check_inventory(inventory: &Inventory<'_>, ctx: &mut Context<'_>) {
                     };
                     let (why, metric_text) = if metric.written {
                         (
-                            format!("HPA `{}` scales on its `{resource}` utilization", hpa.id.name),
+                            format!(
+                                "HPA `{}` scales on its `{resource}` utilization",
+                                hpa.id.name
+                            ),
                             "the metric that needs it",
                         )
                     } else {
