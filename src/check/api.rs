@@ -26,17 +26,25 @@ pub fn validate(hpa: &Hpa<'_, '_>, stored: Option<&Value>) -> Vec<Diagnostic> {
         Some(Ok(old)) => hpa_api::validate_update(hpa.v2(), &old.v2, options),
         _ => hpa_api::validate(hpa.v2(), options),
     };
-    errors
-        .into_iter()
-        .enumerate()
-        .map(|(index, error)| {
-            let error = HpaError {
-                field: hpa.converted.original_path(&error.field),
-                error,
-            };
-            diagnostic(hpa, &error, index)
-        })
-        .collect()
+    let mut diagnostics: Vec<Diagnostic> = Vec::new();
+    for (index, error) in errors.into_iter().enumerate() {
+        let error = HpaError {
+            field: hpa.converted.original_path(&error.field),
+            error,
+        };
+        let diagnostic = diagnostic(hpa, &error, index);
+        // A field the manifest leaves out can fail several checks (an absent metric `type` is
+        // both required and not a supported value): one diagnostic says it is missing.
+        let missing = !hpa.object.is_written(&error.json_pointer());
+        let same = diagnostics.iter_mut().find(|d| {
+            missing && d.rule == diagnostic.rule && d.pointer == diagnostic.pointer
+        });
+        match same {
+            Some(existing) => existing.api_errors.extend(diagnostic.api_errors),
+            None => diagnostics.push(diagnostic),
+        }
+    }
+    diagnostics
 }
 
 fn diagnostic(hpa: &Hpa<'_, '_>, error: &HpaError, index: usize) -> Diagnostic {
@@ -202,8 +210,9 @@ fn describe(
     }
     // The rules of their own: the server's words, with the field as written.
     let message = match error.error.kind {
-        FieldErrorKind::Required if written => format!("`{field}` is empty: it is required"),
-        FieldErrorKind::Required => format!("`{field}` is missing"),
+        _ if !written && detail.is_empty() => format!("`{field}` is missing"),
+        _ if !written => format!("`{field}` is missing: {detail}"),
+        FieldErrorKind::Required => format!("`{field}` is empty: it is required"),
         FieldErrorKind::Invalid => format!("`{field}` is {}: {detail}", value()),
         FieldErrorKind::NotSupported => format!("`{field}` is {}, which is not supported", value()),
         FieldErrorKind::Forbidden => format!("`{field}` is not allowed here"),
@@ -211,7 +220,7 @@ fn describe(
     };
     let message = match error.error.kind {
         FieldErrorKind::Required | FieldErrorKind::Forbidden | FieldErrorKind::TooLong
-            if !detail.is_empty() =>
+            if written && !detail.is_empty() =>
         {
             format!("{message}: {detail}")
         }
