@@ -60,7 +60,12 @@ fn real_world_corpus() {
         .filter(|path| path.extension().is_some_and(|ext| ext == "yaml"))
         .collect();
     files.sort();
-    assert!(files.len() >= 148, "{} files in {}", files.len(), dir.display());
+    assert!(
+        files.len() >= 148,
+        "{} files in {}",
+        files.len(),
+        dir.display()
+    );
 
     let settings = Settings::new(Policy::default_policy());
     let mut report = String::new();

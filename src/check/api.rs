@@ -36,9 +36,9 @@ pub fn validate(hpa: &Hpa<'_, '_>, stored: Option<&Value>) -> Vec<Diagnostic> {
         // A field the manifest leaves out can fail several checks (an absent metric `type` is
         // both required and not a supported value): one diagnostic says it is missing.
         let missing = !hpa.object.is_written(&error.json_pointer());
-        let same = diagnostics.iter_mut().find(|d| {
-            missing && d.rule == diagnostic.rule && d.pointer == diagnostic.pointer
-        });
+        let same = diagnostics
+            .iter_mut()
+            .find(|d| missing && d.rule == diagnostic.rule && d.pointer == diagnostic.pointer);
         match same {
             Some(existing) => existing.api_errors.extend(diagnostic.api_errors),
             None => diagnostics.push(diagnostic),
