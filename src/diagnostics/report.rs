@@ -389,6 +389,23 @@ impl miette::Diagnostic for Note {
     }
 }
 
+/// A file name as a SARIF artifact URI: a relative URI reference with `/` separators, and
+/// every character a URI does not allow percent-encoded (`<stdin>`, spaces, non-ASCII names).
+fn artifact_uri(name: &str) -> String {
+    let name = name.replace('\\', "/");
+    let name = name.strip_prefix("./").unwrap_or(&name);
+    let mut uri = String::new();
+    for byte in name.bytes() {
+        let allowed = byte.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@".contains(&byte);
+        if allowed {
+            uri.push(char::from(byte));
+        } else {
+            uri.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    uri
+}
+
 /// SARIF 2.1.0, as GitHub code scanning reads it: every rule with its documentation, every
 /// diagnostic with its physical location.
 pub fn sarif(diagnostics: &Diagnostics) -> String {
@@ -433,8 +450,7 @@ pub fn sarif(diagnostics: &Diagnostics) -> String {
             if let Some(label) = &d.primary {
                 let start = label.start();
                 let end = label.file.line_column(label.span.end.max(label.span.start));
-                let uri = label.file.name().replace('\\', "/");
-                let uri = uri.strip_prefix("./").unwrap_or(&uri).to_owned();
+                let uri = artifact_uri(label.file.name());
                 result["locations"] = json!([{
                     "physicalLocation": {
                         "artifactLocation": {"uri": uri},
