@@ -326,3 +326,45 @@ fn explain_and_rules_cover_check_rules() {
     assert!(stdout.contains("SG701  hpa-drift"), "{stdout}");
     assert!(stdout.contains("SG102  max-below-min                error    validate, check"));
 }
+
+/// The example platform: `scalegen.yaml`, the HPAs `render` writes for it, and the
+/// Deployments in `examples/k8s`, checked as a repository holding them would be.
+#[test]
+fn the_example_platform_passes() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    let services_text = std::fs::read_to_string(root.join("scalegen.yaml")).unwrap();
+    write(dir.path(), "scalegen.yaml", &services_text);
+    write(
+        dir.path(),
+        "examples/k8s/deployments.yaml",
+        &std::fs::read_to_string(root.join("examples/k8s/deployments.yaml")).unwrap(),
+    );
+    let file = scalegen::source::SourceFile::new("scalegen.yaml", services_text);
+    let (services, diagnostics) = scalegen::services_file::validate(
+        &file,
+        &scalegen::policy::Policy::default_policy(),
+    );
+    assert!(diagnostics.is_empty());
+    let services = services.unwrap();
+    for service in &services.services {
+        let hpa = scalegen::render::hpa::build(&services, service);
+        write(
+            dir.path(),
+            &format!("generated/k8s/{}.hpa.yaml", service.name),
+            &scalegen::yaml::to_string(&hpa).unwrap(),
+        );
+    }
+    let output = scalegen()
+        .current_dir(dir.path())
+        .args(["check", "-v"])
+        .output()
+        .unwrap();
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("checked 10 files, 16 objects against scalegen.yaml in ")
+            && stderr.ends_with(": no problems\n"),
+        "{stderr}"
+    );
+}

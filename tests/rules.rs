@@ -82,10 +82,16 @@ fn the_rule_list_is_stable() {
 
 #[test]
 fn built_in_policies_load() {
-    for (name, _) in policy::BUILT_IN {
+    for (name, text) in policy::BUILT_IN {
         assert!(
             Policy::built_in(name).is_some(),
             "built-in policy {name} does not load"
+        );
+        // `built_in` trusts them; as files they must pass the policy schema too.
+        let file = scalegen::source::SourceFile::new(format!("{name}.yaml"), *text);
+        assert!(
+            Policy::load(&file).is_ok(),
+            "built-in policy {name} fails the policy schema"
         );
     }
 }

@@ -127,10 +127,12 @@ impl Found {
 /// Checks every input: files are read and checked in parallel, then the rules across objects
 /// run over all of them.
 pub fn run(inputs: &[Input], settings: &Settings) -> Outcome {
-    let results: Vec<Result<Found, String>> = inputs
-        .par_iter()
-        .map(|input| {
-            let (file, not_text) = input.read()?;
+    let read: Vec<_> = inputs.par_iter().map(Input::read).collect();
+    warm_up(read.iter().filter_map(|r| r.as_ref().ok()).map(|(file, _)| file));
+    let results: Vec<Result<Found, String>> = read
+        .into_par_iter()
+        .map(|result| {
+            let (file, not_text) = result?;
             Ok(match not_text {
                 Some(diagnostic) => Found {
                     diagnostics: vec![diagnostic],
@@ -152,6 +154,41 @@ pub fn run(inputs: &[Input], settings: &Settings) -> Outcome {
     outcome.files = inputs.len() - unreadable.len();
     outcome.unreadable = unreadable;
     outcome
+}
+
+/// Starts compiling, each on its own thread, the schemas the input seems to need, so that
+/// compilation — a few milliseconds, the largest part of checking a small repository — runs
+/// beside parsing and on both cores. What the input needs is read from the `apiVersion:` and
+/// `kind:` lines of documents and list items (indented at most two spaces) in each file's first
+/// 64 KiB. A document whose schema is still compiling waits for it; one the scan missed
+/// compiles it on first use.
+fn warm_up<'f>(files: impl Iterator<Item = &'f Arc<SourceFile>>) {
+    let mut api_versions: Vec<&str> = Vec::new();
+    let mut kinds: Vec<&str> = Vec::new();
+    for file in files {
+        let text = file.text();
+        let mut end = text.len().min(64 * 1024);
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        for line in text[..end].lines() {
+            let bare = line.trim_start_matches([' ', '-']);
+            if line.len() - bare.len() > 2 {
+                continue;
+            }
+            let value = |key: &str| bare.strip_prefix(key).map(|v| v.trim().trim_matches('"'));
+            if let Some(v) = value("apiVersion:") {
+                api_versions.push(v);
+            } else if let Some(k) = value("kind:") {
+                kinds.push(k);
+            }
+        }
+    }
+    for (api_version, kind) in schemas::supported() {
+        if api_versions.contains(&api_version) && kinds.contains(&kind) {
+            std::thread::spawn(move || schemas::validator(api_version, kind));
+        }
+    }
 }
 
 /// Checks one file's text with every phase of [`run`]. `stored`: validate each HPA as an
