@@ -341,10 +341,8 @@ fn the_example_platform_passes() {
         &std::fs::read_to_string(root.join("examples/k8s/deployments.yaml")).unwrap(),
     );
     let file = scalegen::source::SourceFile::new("scalegen.yaml", services_text);
-    let (services, diagnostics) = scalegen::services_file::validate(
-        &file,
-        &scalegen::policy::Policy::default_policy(),
-    );
+    let (services, diagnostics) =
+        scalegen::services_file::validate(&file, &scalegen::policy::Policy::default_policy());
     assert!(diagnostics.is_empty());
     let services = services.unwrap();
     for service in &services.services {

@@ -128,7 +128,11 @@ impl Found {
 /// run over all of them.
 pub fn run(inputs: &[Input], settings: &Settings) -> Outcome {
     let read: Vec<_> = inputs.par_iter().map(Input::read).collect();
-    warm_up(read.iter().filter_map(|r| r.as_ref().ok()).map(|(file, _)| file));
+    warm_up(
+        read.iter()
+            .filter_map(|r| r.as_ref().ok())
+            .map(|(file, _)| file),
+    );
     let results: Vec<Result<Found, String>> = read
         .into_par_iter()
         .map(|result| {
