@@ -716,8 +716,8 @@ mod tests {
                 "%YAML 1.2\n---\nc: 3\n"
             ]
         );
-        assert_eq!(document_ranges(""), [0..0]);
-        assert_eq!(document_ranges("---\na: 1\n"), [0..9]);
+        assert_eq!(document_ranges(""), vec![0..0]);
+        assert_eq!(document_ranges("---\na: 1\n"), vec![0..9]);
     }
 
     #[test]

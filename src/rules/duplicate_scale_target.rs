@@ -36,8 +36,8 @@ declare_rule! {
 
 pub fn check_inventory(inventory: &Inventory<'_>, ctx: &mut Context<'_>) {
     // The same HPA written twice (a kustomize base and its rendered output) is one object.
-    let mut by_target: BTreeMap<(Option<&str>, &str, &str), Vec<(&Facts, &HpaFacts)>> =
-        BTreeMap::new();
+    type Target<'i> = (Option<&'i str>, &'i str, &'i str);
+    let mut by_target: BTreeMap<Target<'_>, Vec<(&Facts, &HpaFacts)>> = BTreeMap::new();
     for (hpa, facts) in inventory.hpas() {
         if let Some((kind, name)) = &facts.target {
             by_target

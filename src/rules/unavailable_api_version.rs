@@ -58,7 +58,7 @@ pub fn check_object(object: &Object<'_>, ctx: &mut Context<'_>) {
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
-        None => format!("check against the Kubernetes release you run with `--kubernetes-version`"),
+        None => "check against the Kubernetes release you run with `--kubernetes-version`".into(),
     };
     ctx.report(
         object
