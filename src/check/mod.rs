@@ -127,13 +127,29 @@ impl Found {
 /// Checks every input: files are read and checked in parallel, then the rules across objects
 /// run over all of them.
 pub fn run(inputs: &[Input], settings: &Settings) -> Outcome {
+    run_read(read(inputs), settings)
+}
+
+/// The inputs' texts, read in parallel, with the schemas they seem to need already compiling
+/// on their own threads (see [`warm_up`]): read before loading the policy and the services
+/// file, the compilation overlaps with those too.
+pub struct ReadInputs(Vec<Result<(Arc<SourceFile>, Option<Diagnostic>), String>>);
+
+pub fn read(inputs: &[Input]) -> ReadInputs {
     let read: Vec<_> = inputs.par_iter().map(Input::read).collect();
     warm_up(
         read.iter()
             .filter_map(|r| r.as_ref().ok())
             .map(|(file, _)| file),
     );
+    ReadInputs(read)
+}
+
+/// [`run`] over inputs already [`read`].
+pub fn run_read(read: ReadInputs, settings: &Settings) -> Outcome {
+    let total = read.0.len();
     let results: Vec<Result<Found, String>> = read
+        .0
         .into_par_iter()
         .map(|result| {
             let (file, not_text) = result?;
@@ -155,7 +171,7 @@ pub fn run(inputs: &[Input], settings: &Settings) -> Outcome {
         }
     }
     let mut outcome = finish(found, settings);
-    outcome.files = inputs.len() - unreadable.len();
+    outcome.files = total - unreadable.len();
     outcome.unreadable = unreadable;
     outcome
 }

@@ -41,6 +41,15 @@ pub struct CheckArgs {
 
 pub fn run(out: &mut Output, args: &CheckArgs) -> u8 {
     let started = Instant::now();
+    // Read the input first: the schemas it needs start compiling on other threads while the
+    // policy and the services file load.
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let (inputs, problems) = check::input::collect(&paths);
+    let read = check::read(&inputs);
     let mut policy = match load_policy(out, &args.options.policy, args.options.format) {
         Ok(policy) => policy,
         Err(status) => return status,
@@ -77,13 +86,7 @@ pub fn run(out: &mut Output, args: &CheckArgs) -> u8 {
         services_diagnostics = Some(diagnostics);
     }
 
-    let paths = if args.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        args.paths.clone()
-    };
-    let (inputs, problems) = check::input::collect(&paths);
-    let mut outcome = check::run(&inputs, &settings);
+    let mut outcome = check::run_read(read, &settings);
     if let Some(diagnostics) = services_diagnostics {
         check::add_diagnostics(&mut outcome, diagnostics);
     }
