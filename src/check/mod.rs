@@ -133,7 +133,10 @@ pub fn run(inputs: &[Input], settings: &Settings) -> Outcome {
 /// The inputs' texts, read in parallel, with the schemas they seem to need already compiling
 /// on their own threads (see [`warm_up`]): read before loading the policy and the services
 /// file, the compilation overlaps with those too.
-pub struct ReadInputs(Vec<Result<(Arc<SourceFile>, Option<Diagnostic>), String>>);
+pub struct ReadInputs(Vec<Result<ReadFile, String>>);
+
+/// A file's text, or a diagnostic when it is not text.
+type ReadFile = (Arc<SourceFile>, Option<Diagnostic>);
 
 pub fn read(inputs: &[Input]) -> ReadInputs {
     let read: Vec<_> = inputs.par_iter().map(Input::read).collect();
