@@ -1,5 +1,5 @@
 //! `scalegen check` on a monorepo-sized input: 10,000 generated manifests (about 20 MB, see
-//! `generate.rs`), written to a temporary directory at bench time. Reports manifests per
+//! `support/generate.rs`), written to a temporary directory at bench time. Reports manifests per
 //! second for parsing alone (reading, splitting into documents and parsing the YAML, in
 //! parallel, as `check` does) and for the full check (structure, API validation, every rule),
 //! side by side.
@@ -15,7 +15,7 @@ use scalegen::policy::Policy;
 use scalegen::source::SourceFile;
 use scalegen::yaml;
 
-#[path = "generate.rs"]
+#[path = "support/generate.rs"]
 mod generate;
 
 const APPS: usize = 2_500;

@@ -1,4 +1,4 @@
-//! Writes the benchmark's generated input (see `benches/generate.rs`) to a directory, to run
+//! Writes the benchmark's generated input (see `benches/support/generate.rs`) to a directory, to run
 //! `scalegen check` on it by hand, e.g. to measure its peak memory:
 //!
 //! ```sh
@@ -6,7 +6,7 @@
 //! /usr/bin/time -v target/release/scalegen check /tmp/monorepo --no-services
 //! ```
 
-#[path = "../benches/generate.rs"]
+#[path = "../benches/support/generate.rs"]
 mod generate;
 
 fn main() -> std::process::ExitCode {

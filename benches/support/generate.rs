@@ -3,7 +3,8 @@
 //! manifests of about 2 KB each, like `helm template` output). Deterministic; about 1% of the
 //! HPAs have a problem, so diagnostics are produced too.
 //!
-//! Used by `benches/check.rs` and `examples/generate_manifests.rs`.
+//! Used by `benches/check.rs` and `examples/generate_manifests.rs` (a module of each, not a
+//! bench target of its own).
 
 use std::fmt::Write as _;
 use std::path::Path;
