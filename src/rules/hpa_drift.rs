@@ -10,7 +10,8 @@ use crate::rules::Context;
 declare_rule! {
     /// ## What it does
     /// With a services file, compares each service's HPA in the manifests with the HPA
-    /// `scalegen render` produces for it, field by field: namespace, `scaleTargetRef`,
+    /// `scalegen render` produces for it, field by field: namespace (when the manifest sets
+    /// one), `scaleTargetRef`,
     /// `minReplicas`, `maxReplicas`, each resource metric's utilization target, and each
     /// direction's stabilization window, `selectPolicy` and policies. Values the API server
     /// defaults are compared as it defaults them (no `minReplicas` is 1; no scale-down window
@@ -111,9 +112,13 @@ pub fn check_hpa(hpa: &Hpa<'_, '_>, ctx: &mut Context<'_>) {
     let actual = hpa.v2().clone();
     let at = |v: &Value, pointer: &str| v.pointer(pointer).cloned();
 
-    if let (Some(namespace), Some(expected)) =
-        (&services.namespace, at(&rendered, "/metadata/namespace"))
-        && at(&actual, "/metadata/namespace") != Some(expected.clone())
+    // A manifest without a namespace is applied to one by `kubectl apply -n` or kustomize's
+    // `namespace:`; only a different namespace is drift.
+    if let (Some(namespace), Some(expected), Some(written)) = (
+        &services.namespace,
+        at(&rendered, "/metadata/namespace"),
+        at(&actual, "/metadata/namespace").filter(|n| !n.is_null()),
+    ) && written != expected
     {
         let origin = services.label_at(
             namespace.origin.pointer.as_deref().unwrap_or("/namespace"),
