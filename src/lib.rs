@@ -6,11 +6,13 @@
 //! - [`structure`]: JSON Schema validation turned into precise issues;
 //! - [`model`]: the services file as written and resolved;
 //! - [`services_file`]: the `validate` pipeline;
+//! - [`check`]: the `check` pipeline over Kubernetes manifests;
 //! - [`rules`]: one file per rule, the registry;
 //! - [`policy`]: rule severities and limits;
 //! - [`diagnostics`]: diagnostics as data, and their reports;
 //! - [`simulate`]: load replayed through the HPA and Docker models, side by side.
 
+pub mod check;
 pub mod diagnostics;
 pub mod docker;
 pub mod document;

@@ -196,6 +196,7 @@ mod tests {
             pointer: "/a/policies/0/pods".into(),
             message: String::new(),
             help: None,
+            missing: None,
         };
         drop_value(&mut value, &issue);
         assert_eq!(value, json!({"a": {"cpu": 1}}));

@@ -25,6 +25,18 @@ pub struct Issue {
     pub pointer: String,
     pub message: String,
     pub help: Option<String>,
+    /// For a missing field: its name (the issue's `pointer` is the mapping that lacks it).
+    pub missing: Option<String>,
+}
+
+impl Issue {
+    /// The JSON pointer of the value the issue is about; for a missing field, where it belongs.
+    pub fn target(&self) -> String {
+        match &self.missing {
+            Some(name) => format!("{}{}", self.pointer, crate::yaml::pointer_from([name])),
+            None => self.pointer.clone(),
+        }
+    }
 }
 
 /// A compiled schema and the schema document it came from (for field names and annotations).
@@ -59,241 +71,264 @@ impl Schema {
 
     /// Every structural problem in `instance`, one per location, in document order.
     pub fn check(&self, instance: &Value) -> Vec<Issue> {
-        let mut by_pointer: BTreeMap<String, (u8, Issue)> = BTreeMap::new();
-        for error in self.validator.iter_errors(instance) {
-            let pointer = error.instance_path().as_str().to_owned();
-            let keyword_path = error.schema_path().as_str().to_owned();
-            let node = self.node_at(parent_of(&keyword_path));
-            for (rank, issue) in self.describe(error.kind(), &pointer, error.instance(), node) {
-                let keep = by_pointer
-                    .get(&issue.pointer)
-                    .is_none_or(|(existing, _)| rank < *existing);
-                if keep {
-                    by_pointer.insert(issue.pointer.clone(), (rank, issue));
-                }
+        issues(&self.document, self.validator.iter_errors(instance))
+    }
+}
+
+/// Turns the errors of a validator compiled from `document` into issues, one per location, in
+/// document order. Each error's keyword location (`schema_path`) is looked up in `document` for
+/// the field names and annotations that make the message precise.
+pub fn issues<'i>(
+    document: &Value,
+    errors: impl Iterator<Item = jsonschema::ValidationError<'i>>,
+) -> Vec<Issue> {
+    let mut by_pointer: BTreeMap<(String, String), (u8, Issue)> = BTreeMap::new();
+    for error in errors {
+        let pointer = error.instance_path().as_str().to_owned();
+        let keyword_path = error.schema_path().as_str().to_owned();
+        let node = node_at(document, parent_of(&keyword_path));
+        for (rank, issue) in describe(error.kind(), &pointer, error.instance(), node) {
+            // One issue per value; each missing field is a value of its own.
+            let key = (issue.pointer.clone(), issue.target());
+            let keep = by_pointer
+                .get(&key)
+                .is_none_or(|(existing, _)| rank < *existing);
+            if keep {
+                by_pointer.insert(key, (rank, issue));
             }
         }
-        by_pointer.into_values().map(|(_, issue)| issue).collect()
     }
+    by_pointer.into_values().map(|(_, issue)| issue).collect()
+}
 
-    /// Follows a keyword location through the schema, resolving local `$ref`s on the way.
-    fn node_at(&self, keyword_path: &str) -> Option<&Value> {
-        let mut node = &self.document;
-        for token in crate::yaml::pointer_tokens(keyword_path) {
-            if token == "$ref" {
-                node = self.resolve_ref(node)?;
-                continue;
-            }
-            node = match node {
-                Value::Object(map) => map.get(&token)?,
-                Value::Array(items) => items.get(token.parse::<usize>().ok()?)?,
-                _ => return None,
+/// Follows a keyword location through the schema, resolving local `$ref`s on the way.
+fn node_at<'d>(document: &'d Value, keyword_path: &str) -> Option<&'d Value> {
+    let mut node = document;
+    for token in crate::yaml::pointer_tokens(keyword_path) {
+        if token == "$ref" {
+            node = resolve_ref(document, node)?;
+            continue;
+        }
+        node = match node {
+            Value::Object(map) => map.get(&token)?,
+            Value::Array(items) => items.get(token.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
+    }
+    // A keyword location may end on a `$ref` holder.
+    while node.get("$ref").is_some() && node.get("properties").is_none() {
+        match resolve_ref(document, node) {
+            Some(target) => node = target,
+            None => break,
+        }
+    }
+    Some(node)
+}
+
+fn resolve_ref<'d>(document: &'d Value, node: &Value) -> Option<&'d Value> {
+    let reference = node.get("$ref")?.as_str()?;
+    document.pointer(reference.strip_prefix('#')?)
+}
+
+fn describe(
+    kind: &ValidationErrorKind,
+    pointer: &str,
+    instance: &Value,
+    node: Option<&Value>,
+) -> Vec<(u8, Issue)> {
+    let annotation = |key: &str| {
+        node.and_then(|n| n.get(key))
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    };
+    let expected = annotation("x-scalegen-expected");
+    let help = annotation("x-scalegen-help");
+    let found = describe_json(instance);
+    let issue = |kind, message: String, help: Option<String>| Issue {
+        kind,
+        pointer: pointer.to_owned(),
+        message,
+        help,
+        missing: None,
+    };
+    let single = |rank, issue| vec![(rank, issue)];
+    match kind {
+        ValidationErrorKind::AdditionalProperties { unexpected } => {
+            let known = node.map(property_names).unwrap_or_default();
+            unexpected
+                .iter()
+                .map(|name| {
+                    (
+                        0,
+                        Issue {
+                            kind: IssueKind::UnknownField,
+                            pointer: format!("{pointer}{}", crate::yaml::pointer_from([name])),
+                            message: format!("unknown field `{name}`"),
+                            help: Some(suggest(name, &known)),
+                            missing: None,
+                        },
+                    )
+                })
+                .collect()
+        }
+        ValidationErrorKind::Type { kind } => {
+            let expected = expected.unwrap_or_else(|| type_names(kind));
+            // `"6"` reads as 6 unless the quotes are shown.
+            let quoted_scalar = instance
+                .as_str()
+                .filter(|s| s.parse::<f64>().is_ok() || matches!(*s, "true" | "false" | "null"));
+            let (found, help) = match quoted_scalar {
+                Some(s) => (
+                    format!("the string `\"{s}\"`"),
+                    help.unwrap_or_else(|| format!("write {expected} here, without quotes")),
+                ),
+                None => (
+                    found,
+                    help.unwrap_or_else(|| format!("write {expected} here")),
+                ),
             };
+            single(
+                1,
+                issue(
+                    IssueKind::InvalidType,
+                    format!("expected {expected}, found {found}"),
+                    Some(help),
+                ),
+            )
         }
-        // A keyword location may end on a `$ref` holder.
-        while node.get("$ref").is_some() && node.get("properties").is_none() {
-            match self.resolve_ref(node) {
-                Some(target) => node = target,
-                None => break,
-            }
-        }
-        Some(node)
-    }
-
-    fn resolve_ref(&self, node: &Value) -> Option<&Value> {
-        let reference = node.get("$ref")?.as_str()?;
-        self.document.pointer(reference.strip_prefix('#')?)
-    }
-
-    fn describe(
-        &self,
-        kind: &ValidationErrorKind,
-        pointer: &str,
-        instance: &Value,
-        node: Option<&Value>,
-    ) -> Vec<(u8, Issue)> {
-        let annotation = |key: &str| {
-            node.and_then(|n| n.get(key))
-                .and_then(Value::as_str)
-                .map(str::to_owned)
-        };
-        let expected = annotation("x-scalegen-expected");
-        let help = annotation("x-scalegen-help");
-        let found = describe_json(instance);
-        let issue = |kind, message: String, help: Option<String>| Issue {
-            kind,
-            pointer: pointer.to_owned(),
-            message,
-            help,
-        };
-        let single = |rank, issue| vec![(rank, issue)];
-        match kind {
-            ValidationErrorKind::AdditionalProperties { unexpected } => {
-                let known = node.map(property_names).unwrap_or_default();
-                unexpected
-                    .iter()
-                    .map(|name| {
-                        (
-                            0,
-                            Issue {
-                                kind: IssueKind::UnknownField,
-                                pointer: format!("{pointer}{}", crate::yaml::pointer_from([name])),
-                                message: format!("unknown field `{name}`"),
-                                help: Some(suggest(name, &known)),
-                            },
-                        )
-                    })
-                    .collect()
-            }
-            ValidationErrorKind::Type { kind } => {
-                let expected = expected.unwrap_or_else(|| type_names(kind));
-                let help = help.unwrap_or_else(|| format!("write {expected} here"));
-                single(
-                    1,
-                    issue(
-                        IssueKind::InvalidType,
-                        format!("expected {expected}, found {found}"),
-                        Some(help),
-                    ),
-                )
-            }
-            ValidationErrorKind::Format { .. } | ValidationErrorKind::Pattern { .. } => {
-                let expected = expected.unwrap_or_else(|| "a value of the documented form".into());
-                let help = help.unwrap_or_else(|| format!("write {expected} here"));
-                single(
-                    2,
-                    issue(
-                        IssueKind::InvalidValue,
-                        format!("expected {expected}, found {found}"),
-                        Some(help),
-                    ),
-                )
-            }
-            ValidationErrorKind::Enum { options } => {
-                let names: Vec<String> = options
-                    .as_array()
-                    .map(|o| o.iter().map(display_scalar).collect())
-                    .unwrap_or_default();
-                let listed = names
-                    .iter()
-                    .map(|n| format!("`{n}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                let guess = instance
-                    .as_str()
-                    .and_then(|s| closest(s, &names))
-                    .map(|n| format!("did you mean `{n}`?"));
-                single(
-                    2,
-                    issue(
-                        IssueKind::InvalidValue,
-                        format!("expected one of {listed}, found {found}"),
-                        Some(
-                            guess
-                                .or(help)
-                                .unwrap_or_else(|| format!("use one of {listed}")),
-                        ),
-                    ),
-                )
-            }
-            ValidationErrorKind::Constant { expected_value } => single(
+        ValidationErrorKind::Format { .. } | ValidationErrorKind::Pattern { .. } => {
+            let expected = expected.unwrap_or_else(|| "a value of the documented form".into());
+            let help = help.unwrap_or_else(|| format!("write {expected} here"));
+            single(
                 2,
                 issue(
                     IssueKind::InvalidValue,
-                    format!(
-                        "expected `{}`, found {found}",
-                        display_scalar(expected_value)
-                    ),
-                    help,
+                    format!("expected {expected}, found {found}"),
+                    Some(help),
                 ),
+            )
+        }
+        ValidationErrorKind::Enum { options } => {
+            let names: Vec<String> = options
+                .as_array()
+                .map(|o| o.iter().map(display_scalar).collect())
+                .unwrap_or_default();
+            let listed = names
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let guess = instance
+                .as_str()
+                .and_then(|s| closest(s, &names))
+                .map(|n| format!("did you mean `{n}`?"));
+            single(
+                2,
+                issue(
+                    IssueKind::InvalidValue,
+                    format!("expected one of {listed}, found {found}"),
+                    Some(
+                        guess
+                            .or(help)
+                            .unwrap_or_else(|| format!("use one of {listed}")),
+                    ),
+                ),
+            )
+        }
+        ValidationErrorKind::Constant { expected_value } => single(
+            2,
+            issue(
+                IssueKind::InvalidValue,
+                format!(
+                    "expected `{}`, found {found}",
+                    display_scalar(expected_value)
+                ),
+                help,
             ),
-            ValidationErrorKind::Required { property } => {
-                let name = display_scalar(property);
-                single(
-                    3,
-                    issue(
+        ),
+        ValidationErrorKind::Required { property } => {
+            let name = display_scalar(property);
+            single(
+                3,
+                Issue {
+                    missing: Some(name.clone()),
+                    ..issue(
                         IssueKind::MissingField,
                         format!("missing field `{name}`"),
                         Some(help.unwrap_or_else(|| format!("add `{name}` here"))),
-                    ),
-                )
-            }
-            ValidationErrorKind::Minimum { limit }
-            | ValidationErrorKind::ExclusiveMinimum { limit } => single(
-                2,
-                issue(
-                    IssueKind::InvalidValue,
-                    format!("{found} is out of range: the smallest allowed value is {limit}"),
-                    Some(help.unwrap_or_else(|| format!("use a value of at least {limit}"))),
-                ),
-            ),
-            ValidationErrorKind::Maximum { limit }
-            | ValidationErrorKind::ExclusiveMaximum { limit } => single(
-                2,
-                issue(
-                    IssueKind::InvalidValue,
-                    format!("{found} is out of range: the largest allowed value is {limit}"),
-                    Some(help.unwrap_or_else(|| format!("use a value of at most {limit}"))),
-                ),
-            ),
-            ValidationErrorKind::MinItems { limit } => single(
-                2,
-                issue(
-                    IssueKind::InvalidValue,
-                    format!(
-                        "expected at least {limit} item{}, found {}",
-                        if *limit == 1 { "" } else { "s" },
-                        instance.as_array().map_or(0, Vec::len)
-                    ),
-                    Some(help.unwrap_or_else(|| "add the missing items".into())),
-                ),
-            ),
-            ValidationErrorKind::UniqueItems => single(
-                2,
-                issue(
-                    IssueKind::InvalidValue,
-                    "the list names the same item twice".into(),
-                    Some(help.unwrap_or_else(|| "remove the repeated item".into())),
-                ),
-            ),
-            ValidationErrorKind::AnyOf { .. }
-            | ValidationErrorKind::OneOfNotValid { .. }
-            | ValidationErrorKind::OneOfMultipleValid { .. } => {
-                let expected = expected.unwrap_or_else(|| "one of the allowed forms".into());
-                single(
-                    4,
-                    issue(
-                        IssueKind::InvalidValue,
-                        format!("expected {expected}, found {found}"),
-                        Some(help.unwrap_or_else(|| format!("write {expected} here"))),
-                    ),
-                )
-            }
-            ValidationErrorKind::MaxLength { limit } => {
-                single(
-                    2,
-                    issue(
-                        IssueKind::InvalidValue,
-                        format!("the value is longer than {limit} characters"),
-                        Some(help.unwrap_or_else(|| {
-                            format!("shorten it to {limit} characters or fewer")
-                        })),
-                    ),
-                )
-            }
-            other => {
-                single(
-                    5,
-                    issue(
-                        IssueKind::InvalidValue,
-                        format!("{found} is not allowed here ({})", other.keyword()),
-                        Some(help.unwrap_or_else(|| {
-                            "check the field's documentation in the schema".into()
-                        })),
-                    ),
-                )
-            }
+                    )
+                },
+            )
         }
+        ValidationErrorKind::Minimum { limit }
+        | ValidationErrorKind::ExclusiveMinimum { limit } => single(
+            2,
+            issue(
+                IssueKind::InvalidValue,
+                format!("{found} is out of range: the smallest allowed value is {limit}"),
+                Some(help.unwrap_or_else(|| format!("use a value of at least {limit}"))),
+            ),
+        ),
+        ValidationErrorKind::Maximum { limit }
+        | ValidationErrorKind::ExclusiveMaximum { limit } => single(
+            2,
+            issue(
+                IssueKind::InvalidValue,
+                format!("{found} is out of range: the largest allowed value is {limit}"),
+                Some(help.unwrap_or_else(|| format!("use a value of at most {limit}"))),
+            ),
+        ),
+        ValidationErrorKind::MinItems { limit } => single(
+            2,
+            issue(
+                IssueKind::InvalidValue,
+                format!(
+                    "expected at least {limit} item{}, found {}",
+                    if *limit == 1 { "" } else { "s" },
+                    instance.as_array().map_or(0, Vec::len)
+                ),
+                Some(help.unwrap_or_else(|| "add the missing items".into())),
+            ),
+        ),
+        ValidationErrorKind::UniqueItems => single(
+            2,
+            issue(
+                IssueKind::InvalidValue,
+                "the list names the same item twice".into(),
+                Some(help.unwrap_or_else(|| "remove the repeated item".into())),
+            ),
+        ),
+        ValidationErrorKind::AnyOf { .. }
+        | ValidationErrorKind::OneOfNotValid { .. }
+        | ValidationErrorKind::OneOfMultipleValid { .. } => {
+            let expected = expected.unwrap_or_else(|| "one of the allowed forms".into());
+            single(
+                4,
+                issue(
+                    IssueKind::InvalidValue,
+                    format!("expected {expected}, found {found}"),
+                    Some(help.unwrap_or_else(|| format!("write {expected} here"))),
+                ),
+            )
+        }
+        ValidationErrorKind::MaxLength { limit } => single(
+            2,
+            issue(
+                IssueKind::InvalidValue,
+                format!("the value is longer than {limit} characters"),
+                Some(help.unwrap_or_else(|| format!("shorten it to {limit} characters or fewer"))),
+            ),
+        ),
+        other => single(
+            5,
+            issue(
+                IssueKind::InvalidValue,
+                format!("{found} is not allowed here ({})", other.keyword()),
+                Some(
+                    help.unwrap_or_else(|| "check the field's documentation in the schema".into()),
+                ),
+            ),
+        ),
     }
 }
 
@@ -330,8 +365,14 @@ fn type_names(kind: &TypeKind) -> String {
     };
     match kind {
         TypeKind::Single(t) => name(t).to_owned(),
+        // `null` is accepted only because an optional field may be left empty: not worth
+        // suggesting.
         TypeKind::Multiple(set) => {
-            let names: Vec<&str> = set.iter().map(|t| name(&t)).collect();
+            let names: Vec<&str> = set
+                .iter()
+                .filter(|t| set.iter().count() == 1 || t.to_string() != "null")
+                .map(|t| name(&t))
+                .collect();
             names.join(" or ")
         }
     }

@@ -164,20 +164,91 @@ fn check_size(file: &SourceFile, limits: Limits) -> Result<(), Error> {
 }
 
 fn parse(file: &SourceFile, limits: Limits) -> Result<Vec<Node>, Error> {
-    let text = file.text();
+    parse_range(file, 0..file.text().len(), limits)
+}
+
+/// Where a parsed piece of text sits in its file, to turn the parser's positions (relative to
+/// the piece) into positions in the whole file.
+#[derive(Clone, Copy)]
+struct Base {
+    /// Byte offset of the piece's first byte.
+    byte: usize,
+    /// 0-based line of the piece's first byte (pieces start at line starts).
+    line: usize,
+}
+
+/// Parses the documents in `range` of the file; spans are byte offsets into the whole file.
+fn parse_range(
+    file: &SourceFile,
+    range: std::ops::Range<usize>,
+    limits: Limits,
+) -> Result<Vec<Node>, Error> {
+    let text = &file.text()[range.clone()];
     // A byte-order mark is legal at the very start; spans stay byte offsets into the whole text.
-    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let skipped = text.len() - body.len();
+    let body = if range.start == 0 {
+        text.strip_prefix('\u{feff}').unwrap_or(text)
+    } else {
+        text
+    };
+    let base = Base {
+        byte: range.start + (text.len() - body.len()),
+        line: file.line_column(range.start).line - 1,
+    };
     let docs: Vec<Spanned<Raw>> =
-        serde_saphyr::from_str_multiple_with_options(body, options(text.len(), limits))
-            .map_err(|err| convert_error(file, skipped, &err))?;
+        serde_saphyr::from_str_multiple_with_options(body, options(body.len(), limits))
+            .map_err(|err| convert_error(file, body, base, &err))?;
     Ok(docs
         .into_iter()
-        .map(|doc| finish(doc, skipped, file))
+        .map(|doc| finish(doc, body, base, file))
         .collect())
 }
 
-fn convert_error(file: &SourceFile, skipped: usize, err: &serde_saphyr::Error) -> Error {
+/// Splits a multi-document stream into the byte ranges of its documents, at the `---` lines
+/// that start them, without parsing. YAML forbids a line starting with `---` followed by a
+/// space or a line end anywhere inside a document, even in a block or quoted scalar, so such
+/// a line always starts a new document; directives (`%YAML`) just above it belong to the
+/// document it starts.
+///
+/// Parsing the pieces one by one lets a syntax error cost only its own document, and lets
+/// the documents of one large stream (`helm template` output) be checked in parallel.
+pub fn document_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut starts = vec![0];
+    let mut directives_from: Option<usize> = None;
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let bare = line.trim_end_matches(['\n', '\r']);
+        let marker = bare
+            .strip_prefix("---")
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t']));
+        if marker {
+            let start = directives_from.unwrap_or(at);
+            if start > 0 && starts.last() != Some(&start) {
+                starts.push(start);
+            }
+            directives_from = None;
+        } else if bare.starts_with('%') {
+            directives_from.get_or_insert(at);
+        } else {
+            directives_from = None;
+        }
+        at += line.len();
+    }
+    let mut ranges: Vec<std::ops::Range<usize>> =
+        starts.windows(2).map(|pair| pair[0]..pair[1]).collect();
+    ranges.push(starts.last().copied().unwrap_or(0)..text.len());
+    ranges
+}
+
+/// Parses one range of [`document_ranges`] of a manifest stream: its document, or none when
+/// the range holds only comments.
+pub fn parse_document_range(
+    file: &SourceFile,
+    range: std::ops::Range<usize>,
+) -> Result<Vec<Node>, Error> {
+    parse_range(file, range, Limits::MANIFESTS)
+}
+
+fn convert_error(file: &SourceFile, body: &str, base: Base, err: &serde_saphyr::Error) -> Error {
     let raw = serde_saphyr::DefaultMessageFormatter
         .format_message(err)
         .escape_debug()
@@ -189,18 +260,20 @@ fn convert_error(file: &SourceFile, skipped: usize, err: &serde_saphyr::Error) -
         .map(|loc| {
             let s = loc.span();
             match (s.byte_offset(), s.byte_len()) {
-                (Some(start), Some(len)) => {
-                    Span::new(skipped + start as usize, skipped + (start + len) as usize)
-                }
+                (Some(start), Some(len)) => Span::new(
+                    base.byte + start as usize,
+                    base.byte + (start + len) as usize,
+                ),
                 // Syntax errors carry character offsets only.
                 _ => {
-                    let start = file.offset_of(loc.line() as usize, loc.column() as usize);
-                    let start = start.max(skipped);
+                    let line = base.line + loc.line() as usize;
+                    let start = file.offset_of(line, loc.column() as usize);
+                    let start = start.clamp(base.byte, base.byte + body.len());
                     Span::new(start, start + (s.len() as usize).min(1))
                 }
             }
         })
-        .unwrap_or_default();
+        .unwrap_or(Span::point(base.byte));
     Error {
         kind,
         message,
@@ -245,17 +318,21 @@ fn classify(raw: &str) -> (ErrorKind, String) {
     (ErrorKind::Syntax, raw.to_string())
 }
 
-fn finish(raw: Spanned<Raw>, skipped: usize, file: &SourceFile) -> Node {
+fn finish(raw: Spanned<Raw>, body: &str, base: Base, file: &SourceFile) -> Node {
     let span = {
         let s = raw.referenced.span();
         match (s.byte_offset(), s.byte_len()) {
             (Some(start), Some(len)) => file.clamp(Span::new(
-                skipped + start as usize,
-                skipped + (start + len) as usize,
+                base.byte + start as usize,
+                base.byte + (start + len) as usize,
             )),
-            _ => file.clamp(Span::point(
-                skipped + file.char_to_byte(s.offset() as usize),
-            )),
+            _ => {
+                let offset = body
+                    .char_indices()
+                    .nth(s.offset() as usize)
+                    .map_or(body.len(), |(i, _)| i);
+                file.clamp(Span::point(base.byte + offset))
+            }
         }
     };
     let value = match raw.value {
@@ -267,15 +344,15 @@ fn finish(raw: Spanned<Raw>, skipped: usize, file: &SourceFile) -> Node {
         Raw::Seq(items) => Value::Seq(
             items
                 .into_iter()
-                .map(|item| finish(item, skipped, file))
+                .map(|item| finish(item, body, base, file))
                 .collect(),
         ),
         Raw::Map(entries) => Value::Map(
             entries
                 .into_iter()
                 .map(|(key, value)| Entry {
-                    key: finish(key, skipped, file),
-                    value: finish(value, skipped, file),
+                    key: finish(key, body, base, file),
+                    value: finish(value, body, base, file),
                 })
                 .collect(),
         ),
@@ -625,6 +702,42 @@ mod tests {
     fn streams_skip_empty_documents() {
         let file = SourceFile::new("t", "---\na: 1\n---\n---\nb: 2\n");
         assert_eq!(parse_stream(&file).unwrap().len(), 2);
+    }
+
+    #[test]
+    fn streams_split_at_document_markers_only() {
+        let text = "a: 1\n---\nb: |\n  ---x\n  text\n--- # c\n%YAML 1.2\n---\nc: 3\n";
+        let ranges = document_ranges(text);
+        let pieces: Vec<&str> = ranges.iter().map(|r| &text[r.clone()]).collect();
+        assert_eq!(
+            pieces,
+            [
+                "a: 1\n",
+                "---\nb: |\n  ---x\n  text\n",
+                "--- # c\n",
+                "%YAML 1.2\n---\nc: 3\n"
+            ]
+        );
+        assert_eq!(document_ranges(""), vec![0..0]);
+        assert_eq!(document_ranges("---\na: 1\n"), vec![0..9]);
+    }
+
+    #[test]
+    fn documents_parsed_alone_keep_positions_in_the_whole_file() {
+        let file = SourceFile::new("t", "a: 1\n---\nb: two\n---\nc: [1\n");
+        let ranges = document_ranges(file.text());
+        let second = parse_document_range(&file, ranges[1].clone()).unwrap();
+        assert_eq!(text_at(&file, second[0].locate("/b").value), "two");
+        let err = parse_document_range(&file, ranges[2].clone()).unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Syntax);
+        assert!(file.line_column(err.span.start).line >= 5, "{err:?}");
+        // The first document still parses on its own.
+        assert_eq!(
+            parse_document_range(&file, ranges[0].clone())
+                .unwrap()
+                .len(),
+            1
+        );
     }
 
     #[test]

@@ -25,19 +25,29 @@
 //!   user's terms.
 //!
 //! A case that cannot be run (unknown operation or feature gate, missing or
-//! malformed fields, an update without `oldHpa`) fails; nothing is skipped.
+//! malformed fields, an update without `oldHpa`, an object `check` does not
+//! read as one HPA) fails; nothing is skipped.
+//!
+//! The cases run through `scalegen check`'s code path (see `errors_for`):
+//! what passes here is what `check --policy api-server` reports.
 //! Each failing case is listed with expected vs actual, and the very last
 //! line printed is `hpa validation cases: N passed, M failed`.
 
 use std::collections::BTreeMap;
 
-use scalegen::k8s::hpa_api::{ValidationOptions, ValidationRelease, check_hpa};
+use scalegen::check::{self, Settings};
+use scalegen::k8s::hpa_api::{ValidationOptions, ValidationRelease};
+use scalegen::policy::Policy;
+use scalegen::source::SourceFile;
 use serde_json::Value;
 
 // ===========================================================================
 // THE SEAM: everything the harness knows about the engine goes through
-// `errors_for`. To run the cases through `scalegen check` instead, re-point
-// this one function (return `None` for what that path does not report).
+// `errors_for`. It runs each case through `scalegen check`'s own code path:
+// the HPA is written out as a JSON manifest and checked by
+// `check::check_source` with the built-in `api-server` policy; the API
+// server's errors are read back from the diagnostics (`path` and the
+// attached server error, in the server's order).
 // ===========================================================================
 
 /// Keep the API server's order as part of the contract.
@@ -76,7 +86,7 @@ struct Reported {
     original_field: Option<String>,
 }
 
-/// Runs one HPA object through the engine. `Err` means the case cannot run.
+/// Runs one HPA object through `scalegen check`. `Err` means the case cannot run.
 fn errors_for(hpa: &Value, ctx: &Context<'_>) -> Result<Vec<Reported>, String> {
     let mut options = ValidationOptions {
         release: match ctx.release {
@@ -90,17 +100,65 @@ fn errors_for(hpa: &Value, ctx: &Context<'_>) -> Result<Vec<Reported>, String> {
             .set_feature_gate(gate, *on)
             .map_err(|e| e.to_string())?;
     }
-    let errors = check_hpa(hpa, ctx.old, &options).map_err(|e| e.to_string())?;
-    Ok(errors
-        .into_iter()
-        .map(|e| Reported {
-            kind: e.error.kind.as_str().to_owned(),
-            detail: Some(e.error.detail.clone()),
-            message: Some(e.error.to_string()),
-            original_field: Some(e.field.clone()),
-            field: e.error.field,
-        })
-        .collect())
+    let policy = Policy::built_in("api-server").ok_or("no built-in api-server policy")?;
+    let mut settings = Settings::new(policy);
+    settings.api = options;
+    let text = serde_json::to_string_pretty(hpa).map_err(|e| e.to_string())?;
+    let file = SourceFile::new("case.json", text);
+    let outcome = check::check_source(&file, &settings, ctx.old);
+    if outcome.objects != 1 {
+        return Err(format!(
+            "`check` read {} objects from the case, not one HPA (skipped: {:?})",
+            outcome.objects, outcome.skipped
+        ));
+    }
+    let mut reported: Vec<(usize, Reported)> = Vec::new();
+    for d in outcome.diagnostics.iter() {
+        let path = d
+            .path
+            .clone()
+            .ok_or_else(|| format!("a diagnostic without a path: {}", d.message))?;
+        if d.api_errors.is_empty() {
+            // Which apiVersions a release serves is not validation: a v2beta1 case is
+            // validated as the servers that served it did.
+            if matches!(d.rule.code, "SG509" | "SG510") {
+                continue;
+            }
+            // Anything else `check` reports (a structural error) is an error the API server
+            // does not report: it fails the case as an extra error.
+            reported.push((
+                usize::MAX,
+                Reported {
+                    field: path,
+                    kind: format!("{}({})", d.rule.code, d.rule.name),
+                    detail: Some(d.message.clone()),
+                    message: Some(d.message.clone()),
+                    original_field: None,
+                },
+            ));
+            continue;
+        }
+        for e in &d.api_errors {
+            if e.field != path {
+                return Err(format!(
+                    "diagnostic path {path} differs from the server's field {}",
+                    e.field
+                ));
+            }
+            reported.push((
+                e.index,
+                Reported {
+                    field: path.clone(),
+                    kind: e.kind.to_owned(),
+                    detail: Some(e.detail.clone()),
+                    message: Some(e.message.clone()),
+                    original_field: Some(e.field_as_written.clone()),
+                },
+            ));
+        }
+    }
+    reported.sort_by_key(|(index, _)| *index);
+    Ok(reported.into_iter().map(|(_, r)| r).collect())
 }
 
 // ===========================================================================

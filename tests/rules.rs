@@ -82,10 +82,16 @@ fn the_rule_list_is_stable() {
 
 #[test]
 fn built_in_policies_load() {
-    for (name, _) in policy::BUILT_IN {
+    for (name, text) in policy::BUILT_IN {
         assert!(
             Policy::built_in(name).is_some(),
             "built-in policy {name} does not load"
+        );
+        // `built_in` trusts them; as files they must pass the policy schema too.
+        let file = scalegen::source::SourceFile::new(format!("{name}.yaml"), *text);
+        assert!(
+            Policy::load(&file).is_ok(),
+            "built-in policy {name} fails the policy schema"
         );
     }
 }
@@ -123,4 +129,27 @@ fn the_api_server_policy_runs_only_what_the_api_server_refuses() {
     assert!(on.contains(&"max-below-min"));
     assert!(!on.contains(&"below-ha-minimum"));
     assert!(!on.contains(&"exceeds-priority-cap"));
+    // Every rule of what the API server refuses (SG5xx) is on; nothing across objects,
+    // against the services file or about suppressions is: the server knows none of it.
+    for rule in registry::ALL {
+        let area = &rule.code[2..3];
+        if area == "5" {
+            assert!(on.contains(&rule.name), "{} is off", rule.name);
+        }
+        if matches!(area, "6" | "7" | "8") {
+            assert!(!on.contains(&rule.name), "{} is on", rule.name);
+        }
+    }
+    // The shared rules the API validation reports through.
+    for name in [
+        "min-replicas-below-one",
+        "missing-max-replicas",
+        "window-out-of-range",
+        "period-out-of-range",
+        "policy-value-not-positive",
+        "no-scaling-policy",
+        "request-exceeds-limit",
+    ] {
+        assert!(on.contains(&name), "{name} is off");
+    }
 }

@@ -110,7 +110,7 @@ fuzz_target!(|input: Input| {
         let observation = Observation {
             replicas: containers,
             utilization: utilization.iter().map(|u| (Metric::Cpu, f64::from(*u))).collect(),
-            unmeasured: BTreeMap::from([(Metric::Cpu, i32::from(*unmeasured) % (containers.max(0) + 1))]),
+            unmeasured: BTreeMap::from([(Metric::Cpu, i32::from(*unmeasured) % containers.max(0).saturating_add(1))]),
         };
         let decision = model::decide(&docker, &mut docker_state, SimTime::from_secs(now), &observation);
         if input.min <= input.max && containers >= input.min && containers <= input.max {

@@ -2,6 +2,7 @@
 //! here; the library never sees clap. `main` maps the outcome to an exit status.
 
 mod autoscale;
+mod check;
 mod completions;
 mod explain;
 mod init;
@@ -87,6 +88,9 @@ pub enum Command {
     Completions(completions::CompletionsArgs),
     /// Print the man page (roff).
     Man,
+    /// Check Kubernetes manifests (HPAs and the workloads they scale) against the same rules,
+    /// the API server's validation, and the services file.
+    Check(check::CheckArgs),
     /// Print the services file's JSON Schema.
     Schema {
         /// Print the policy file's schema instead.
@@ -133,6 +137,7 @@ pub fn run() -> ExitCode {
         Command::Init(args) => init::run(&mut out, &args),
         Command::Completions(args) => completions::completions(&mut out, &args),
         Command::Man => completions::man(&mut out),
+        Command::Check(args) => check::run(&mut out, &args),
         Command::Schema { policy } => schema::run(&mut out, policy),
         Command::Explain { rule } => explain::explain(&mut out, &rule),
         Command::Rules { format } => explain::rules(&mut out, format),

@@ -63,9 +63,32 @@ pub struct Diagnostic {
     pub path: Option<String>,
     /// The Kubernetes object it is about (`namespace/Kind/name`).
     pub object: Option<String>,
+    /// Other objects it is about, such as the HPA that needs a Deployment's request: a
+    /// suppression on any of them applies too.
+    pub related_objects: Vec<String>,
     /// The JSON pointer of the value in its document, for relating diagnostics to each other
     /// (a rule stays quiet about a value that already has a structural error).
     pub pointer: Option<String>,
+    /// The Kubernetes API server's own validation errors this diagnostic reproduces (several
+    /// when the server reports the same error more than once).
+    pub api_errors: Vec<ApiError>,
+}
+
+/// A validation error exactly as the Kubernetes API server reports it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiError {
+    /// Its position in the server's list of errors for the object: the server's order.
+    pub index: usize,
+    /// The error type: `Required`, `Invalid`, `NotSupported`, `Forbidden` or `TooLong`.
+    pub kind: &'static str,
+    /// The field path the server reports (`spec.metrics[0].resource.target.averageUtilization`).
+    pub field: String,
+    /// The same field in the object as written (`spec.targetCPUUtilizationPercentage` for an
+    /// autoscaling/v1 object).
+    pub field_as_written: String,
+    pub detail: String,
+    /// The server's whole message, as `kubectl apply` prints it.
+    pub message: String,
 }
 
 impl Diagnostic {
@@ -79,7 +102,9 @@ impl Diagnostic {
             help: None,
             path: None,
             object: None,
+            related_objects: Vec::new(),
             pointer: None,
+            api_errors: Vec::new(),
         }
     }
 
@@ -110,6 +135,11 @@ impl Diagnostic {
 
     pub fn object(mut self, object: impl Into<String>) -> Self {
         self.object = Some(object.into());
+        self
+    }
+
+    pub fn related(mut self, object: impl Into<String>) -> Self {
+        self.related_objects.push(object.into());
         self
     }
 
@@ -171,15 +201,20 @@ impl<'a> Sink<'a> {
     }
 
     /// Sorted by file and position, with exact repeats removed: a value inherited by several
-    /// services is reported once, at the place it was written.
+    /// services is reported once, at the place it was written. A repeat's API errors stay
+    /// with the one kept.
     pub fn finish(self) -> Diagnostics {
         let mut diagnostics = self.diagnostics;
         diagnostics.sort_by_cached_key(Diagnostic::sort_key);
-        diagnostics.dedup_by(|a, b| {
-            a.rule.code == b.rule.code
-                && a.message == b.message
-                && a.file_name() == b.file_name()
-                && a.primary.as_ref().map(|l| l.span) == b.primary.as_ref().map(|l| l.span)
+        diagnostics.dedup_by(|repeat, kept| {
+            let same = repeat.rule.code == kept.rule.code
+                && repeat.message == kept.message
+                && repeat.file_name() == kept.file_name()
+                && repeat.primary.as_ref().map(|l| l.span) == kept.primary.as_ref().map(|l| l.span);
+            if same {
+                kept.api_errors.append(&mut repeat.api_errors);
+            }
+            same
         });
         Diagnostics(diagnostics)
     }
@@ -200,6 +235,13 @@ impl Diagnostics {
 
     fn count(&self, severity: Severity) -> usize {
         self.0.iter().filter(|d| d.severity == severity).count()
+    }
+
+    /// Adds diagnostics of another run, at the severity they have, keeping the order by file
+    /// and position.
+    pub fn merge(&mut self, other: Diagnostics) {
+        self.0.extend(other.0);
+        self.0.sort_by_cached_key(Diagnostic::sort_key);
     }
 
     /// `--deny warnings`.

@@ -240,11 +240,10 @@ impl<'a> View<'a> {
             .as_ref()
             .filter(|_| readable)
             .map(|l| FileSource(Arc::clone(&l.file)));
-        let primary_file = diagnostic.file_name();
         let related = diagnostic
             .secondary
             .iter()
-            .filter(|l| Some(l.file.name()) != primary_file)
+            .filter(|l| !shown_with_primary(diagnostic, l))
             .map(|l| Note {
                 label: l.clone(),
                 source: FileSource(Arc::clone(&l.file)),
@@ -274,6 +273,17 @@ impl<'a> View<'a> {
             related,
         }
     }
+}
+
+/// Whether a secondary label shares the primary label's snippet: it is in the same file and
+/// near enough that the lines between them are context, not a page of unrelated manifest (a
+/// Deployment's container and the HPA far below it get a snippet each).
+fn shown_with_primary(diagnostic: &Diagnostic, label: &Label) -> bool {
+    const NEAR: usize = 12;
+    diagnostic.primary.as_ref().is_some_and(|primary| {
+        primary.file.name() == label.file.name()
+            && primary.start().line.abs_diff(label.start().line) <= NEAR
+    })
 }
 
 impl fmt::Debug for View<'_> {
@@ -326,7 +336,7 @@ impl miette::Diagnostic for View<'_> {
             .diagnostic
             .secondary
             .iter()
-            .filter(move |l| l.file.name() == primary.file.name())
+            .filter(|l| shown_with_primary(self.diagnostic, l))
             .map(|l| labeled(l, false));
         Some(Box::new(
             std::iter::once(labeled(primary, true)).chain(same_file),
@@ -379,6 +389,23 @@ impl miette::Diagnostic for Note {
     }
 }
 
+/// A file name as a SARIF artifact URI: a relative URI reference with `/` separators, and
+/// every character a URI does not allow percent-encoded (`<stdin>`, spaces, non-ASCII names).
+fn artifact_uri(name: &str) -> String {
+    let name = name.replace('\\', "/");
+    let name = name.strip_prefix("./").unwrap_or(&name);
+    let mut uri = String::new();
+    for byte in name.bytes() {
+        let allowed = byte.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@".contains(&byte);
+        if allowed {
+            uri.push(char::from(byte));
+        } else {
+            uri.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    uri
+}
+
 /// SARIF 2.1.0, as GitHub code scanning reads it: every rule with its documentation, every
 /// diagnostic with its physical location.
 pub fn sarif(diagnostics: &Diagnostics) -> String {
@@ -423,8 +450,7 @@ pub fn sarif(diagnostics: &Diagnostics) -> String {
             if let Some(label) = &d.primary {
                 let start = label.start();
                 let end = label.file.line_column(label.span.end.max(label.span.start));
-                let uri = label.file.name().replace('\\', "/");
-                let uri = uri.strip_prefix("./").unwrap_or(&uri).to_owned();
+                let uri = artifact_uri(label.file.name());
                 result["locations"] = json!([{
                     "physicalLocation": {
                         "artifactLocation": {"uri": uri},

@@ -1,6 +1,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::check::object::Hpa;
 use crate::declare_rule;
 use crate::diagnostics::Diagnostic;
 use crate::model::Services;
@@ -9,7 +10,7 @@ use crate::rules::Context;
 declare_rule! {
     /// ## What it does
     /// Checks that `minReplicas` is at least the policy's high-availability minimum
-    /// (`minReplicas`, default 2).
+    /// (`minReplicas`, default 2). In a manifest, an HPA without `minReplicas` runs at 1.
     ///
     /// ## Why is this bad?
     /// With one replica, every node drain, rollout or crash is an outage: nothing serves
@@ -83,5 +84,34 @@ pub fn check_services(services: &Services, ctx: &mut Context<'_>) {
                     .pointer(min.origin.pointer.clone().unwrap_or_default()),
             );
         }
+    }
+}
+
+pub fn check_hpa(hpa: &Hpa<'_, '_>, ctx: &mut Context<'_>) {
+    let params: Params = ctx.params(&BELOW_HA_MINIMUM);
+    let Some(min) = hpa.spec_i32("minReplicas") else {
+        return;
+    };
+    if min >= 1 && min < params.min_replicas {
+        let (mut message, help) = finding(min, params.min_replicas);
+        if !hpa.written("spec.minReplicas").exact {
+            message.push_str(" (`minReplicas` is not set, so it is 1)");
+        }
+        let policy = ctx.policy_label(
+            &BELOW_HA_MINIMUM,
+            "minReplicas",
+            "the minimum is set by the policy here",
+        );
+        ctx.report(
+            hpa.diagnostic(
+                &BELOW_HA_MINIMUM,
+                message,
+                "spec.minReplicas",
+                "set here",
+                "`minReplicas` is not set here",
+            )
+            .with(policy)
+            .help(help),
+        );
     }
 }

@@ -3,6 +3,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::check::object::Hpa;
 use crate::declare_rule;
 use crate::diagnostics::Diagnostic;
 use crate::model::Services;
@@ -10,7 +11,9 @@ use crate::rules::Context;
 
 declare_rule! {
     /// ## What it does
-    /// Checks each service's `maxReplicas` against the policy's cap for its priority tier.
+    /// Checks each service's `maxReplicas` against the policy's cap for its priority tier. An
+    /// HPA manifest's tier is its `scalegen.io/priority` annotation, else the tier of its
+    /// service in the services file.
     ///
     /// ## Why is this bad?
     /// Caps keep low-priority work from taking the capacity that high-priority services need
@@ -103,5 +106,65 @@ pub fn check_services(services: &Services, ctx: &mut Context<'_>) {
                     .pointer(max.origin.pointer.clone().unwrap_or_default()),
             );
         }
+    }
+}
+
+pub fn check_hpa(hpa: &Hpa<'_, '_>, ctx: &mut Context<'_>) {
+    let params: Params = ctx.params(&EXCEEDS_PRIORITY_CAP);
+    let object = hpa.object;
+    let settings = object.settings;
+    let annotation = crate::render::hpa::PRIORITY_ANNOTATION;
+    let (priority, source) = match object.annotation(annotation) {
+        Some(priority) => {
+            let pointer = format!(
+                "/metadata/annotations/{}",
+                annotation.replace('~', "~0").replace('/', "~1")
+            );
+            (
+                priority.to_owned(),
+                Some(object.label(&pointer, format!("a `{priority}` service"))),
+            )
+        }
+        None => {
+            let Some(service) = settings.service_of_hpa(object) else {
+                return;
+            };
+            let Some(priority) = &service.priority else {
+                return;
+            };
+            let services = settings.services.as_ref();
+            let label = services
+                .zip(priority.origin.pointer.as_ref())
+                .map(|(s, p)| {
+                    s.label_at(
+                        p,
+                        format!("`{}` is a `{}` service", service.name, priority.value),
+                    )
+                });
+            (priority.value.clone(), label)
+        }
+    };
+    let (Some(&cap), Some(max)) = (params.caps.get(&priority), hpa.spec_i32("maxReplicas")) else {
+        return;
+    };
+    if max > cap {
+        let (message, help) = finding(max, &priority, cap);
+        let policy = ctx.policy_label(
+            &EXCEEDS_PRIORITY_CAP,
+            &format!("caps/{priority}"),
+            "the cap is set by the policy here",
+        );
+        ctx.report(
+            hpa.diagnostic(
+                &EXCEEDS_PRIORITY_CAP,
+                message,
+                "spec.maxReplicas",
+                "set here",
+                "`maxReplicas` is not set here",
+            )
+            .with(source)
+            .with(policy)
+            .help(help),
+        );
     }
 }

@@ -29,32 +29,32 @@ declare_rule! {
     };
 }
 
+/// The message and help, shared with the manifest check.
+pub fn finding(max: i32, min: i32) -> (String, String) {
+    (
+        format!("`maxReplicas` ({max}) is below `minReplicas` ({min})"),
+        format!("raise `maxReplicas` to at least {min} or lower `minReplicas`"),
+    )
+}
+
 pub fn check_services(services: &Services, ctx: &mut Context<'_>) {
     for service in &services.services {
         let (min, Some(max)) = (&service.min_replicas, &service.max_replicas) else {
             continue;
         };
         if max.value < min.value && max.value >= 1 {
+            let (message, help) = finding(max.value, min.value);
             ctx.report(
-                Diagnostic::new(
-                    &MAX_BELOW_MIN,
-                    format!(
-                        "`maxReplicas` ({}) is below `minReplicas` ({})",
-                        max.value, min.value
-                    ),
-                )
-                .at(services.value_label(service, &max.origin, "maximum set here"))
-                .with(Some(services.value_label(
-                    service,
-                    &min.origin,
-                    "minimum set here",
-                )))
-                .with(services.inherited_label(service, &max.origin))
-                .help(format!(
-                    "raise `maxReplicas` to at least {} or lower `minReplicas`",
-                    min.value
-                ))
-                .pointer(max.origin.pointer.clone().unwrap_or_default()),
+                Diagnostic::new(&MAX_BELOW_MIN, message)
+                    .at(services.value_label(service, &max.origin, "maximum set here"))
+                    .with(Some(services.value_label(
+                        service,
+                        &min.origin,
+                        "minimum set here",
+                    )))
+                    .with(services.inherited_label(service, &max.origin))
+                    .help(help)
+                    .pointer(max.origin.pointer.clone().unwrap_or_default()),
             );
         }
     }

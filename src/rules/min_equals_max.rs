@@ -1,3 +1,4 @@
+use crate::check::object::Hpa;
 use crate::declare_rule;
 use crate::diagnostics::Diagnostic;
 use crate::model::Services;
@@ -58,5 +59,30 @@ pub fn check_services(services: &Services, ctx: &mut Context<'_>) {
                     .pointer(max.origin.pointer.clone().unwrap_or_default()),
             );
         }
+    }
+}
+
+pub fn check_hpa(hpa: &Hpa<'_, '_>, ctx: &mut Context<'_>) {
+    let (Some(min), Some(max)) = (hpa.spec_i32("minReplicas"), hpa.spec_i32("maxReplicas")) else {
+        return;
+    };
+    // Below one is the API server's to refuse.
+    if min == max && max >= 1 {
+        let (message, help) = finding(max);
+        let min_at = hpa.written("spec.minReplicas");
+        let min_label = min_at
+            .exact
+            .then(|| hpa.object.label(&min_at.pointer, "minimum set here"));
+        ctx.report(
+            hpa.diagnostic(
+                &MIN_EQUALS_MAX,
+                message,
+                "spec.maxReplicas",
+                "maximum set here",
+                "`maxReplicas` is not set here",
+            )
+            .with(min_label)
+            .help(help),
+        );
     }
 }

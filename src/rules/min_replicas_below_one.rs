@@ -12,6 +12,8 @@ declare_rule! {
     /// alpha `HPAScaleToZero` gate and an Object or External metric). A service with no
     /// replicas serves nothing.
     ///
+    /// In manifests, this is the API server's own check of `spec.minReplicas`.
+    ///
     /// ## Example
     /// ```yaml
     /// api:
@@ -28,19 +30,25 @@ declare_rule! {
     };
 }
 
+/// The message and help, shared with the manifest check.
+pub fn finding(min: &str) -> (String, String) {
+    (
+        format!("`minReplicas` is {min}; it must be at least 1"),
+        "set `minReplicas` to 1 or more (2 or more for high availability)".into(),
+    )
+}
+
 pub fn check_services(services: &Services, ctx: &mut Context<'_>) {
     for service in &services.services {
         let min = &service.min_replicas;
         if min.value < 1 {
+            let (message, help) = finding(&min.value.to_string());
             ctx.report(
-                Diagnostic::new(
-                    &MIN_REPLICAS_BELOW_ONE,
-                    format!("`minReplicas` is {}; it must be at least 1", min.value),
-                )
-                .at(services.value_label(service, &min.origin, "set here"))
-                .with(services.inherited_label(service, &min.origin))
-                .help("set `minReplicas` to 1 or more (2 or more for high availability)")
-                .pointer(min.origin.pointer.clone().unwrap_or_default()),
+                Diagnostic::new(&MIN_REPLICAS_BELOW_ONE, message)
+                    .at(services.value_label(service, &min.origin, "set here"))
+                    .with(services.inherited_label(service, &min.origin))
+                    .help(help)
+                    .pointer(min.origin.pointer.clone().unwrap_or_default()),
             );
         }
     }

@@ -5,11 +5,13 @@ use crate::rules::Context;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a service for which no level of the services file sets `maxReplicas`.
+    /// Reports a service for which no level of the services file sets `maxReplicas`, and an
+    /// HPA manifest without `spec.maxReplicas`.
     ///
     /// ## Why is this bad?
     /// `maxReplicas` has no safe default: it is how much of the cluster a service may take.
-    /// The HPA requires it, and scalegen will not guess it.
+    /// The API server refuses an HPA without it (`spec.maxReplicas: Required value`), and
+    /// scalegen will not guess it.
     ///
     /// ## Example
     /// ```yaml
@@ -24,7 +26,7 @@ declare_rule! {
     /// ```
     /// or set it under `defaults` or on the service's priority tier.
     pub static MISSING_MAX_REPLICAS = {
-        code: "SG105", name: "missing-max-replicas", severity: Error, commands: [Validate],
+        code: "SG105", name: "missing-max-replicas", severity: Error, commands: [Validate, Check],
     };
 }
 

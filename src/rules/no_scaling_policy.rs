@@ -30,6 +30,14 @@ declare_rule! {
     };
 }
 
+/// The message and help of the manifest check: `field` is the field path.
+pub fn manifest_finding(field: &str) -> (String, String) {
+    (
+        format!("`{field}` is empty: the API server requires at least one policy"),
+        "add a policy such as `{ type: Pods, value: 1, periodSeconds: 60 }`, or leave `policies` out to get the default; `selectPolicy: Disabled` stops scaling in this direction".into(),
+    )
+}
+
 pub fn check_services(services: &Services, ctx: &mut Context<'_>) {
     for service in &services.services {
         for (name, direction) in [

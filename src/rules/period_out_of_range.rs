@@ -31,6 +31,20 @@ declare_rule! {
 /// The API server's limit.
 pub const MAX_PERIOD_SECONDS: u32 = 1800;
 
+/// The message and help of the manifest check: `field` is the field path; `written`
+/// whether the manifest sets the period at all (absent, the API server reads 0).
+pub fn manifest_finding(field: &str, value: &str, written: bool) -> (String, String) {
+    let message = if written {
+        format!("`{field}` ({value}) is outside the 1 to 1800 seconds the Kubernetes API allows")
+    } else {
+        format!("`{field}` is missing: the API server reads it as 0 and requires 1 to 1800 seconds")
+    };
+    (
+        message,
+        "use a period from 1 to 1800 seconds (30 minutes)".into(),
+    )
+}
+
 pub fn check_services(services: &Services, ctx: &mut Context<'_>) {
     for service in &services.services {
         for (name, direction) in [

@@ -5,7 +5,8 @@ use crate::rules::Context;
 
 declare_rule! {
     /// ## What it does
-    /// Checks that each scaling policy's `percent` or `pods` is greater than zero.
+    /// Checks that each scaling policy's `percent` or `pods` (a manifest's `value`) is greater
+    /// than zero.
     ///
     /// ## Why is this bad?
     /// The API server refuses the HPA (`must be greater than zero`). To stop scaling in a
@@ -26,6 +27,21 @@ declare_rule! {
     pub static POLICY_VALUE_NOT_POSITIVE = {
         code: "SG303", name: "policy-value-not-positive", severity: Error, commands: [Validate, Check],
     };
+}
+
+/// The message and help of the manifest check: `field` is the field path; `written`
+/// whether the manifest sets the value at all (absent, the API server reads 0).
+pub fn manifest_finding(field: &str, value: &str, written: bool) -> (String, String) {
+    let message = if written {
+        format!("`{field}` is {value}; it must be greater than zero")
+    } else {
+        format!("`{field}` is missing: the API server reads it as 0 and requires more")
+    };
+    (
+        message,
+        "use a positive `value`, or `selectPolicy: Disabled` to stop scaling in this direction"
+            .into(),
+    )
 }
 
 pub fn check_services(services: &Services, ctx: &mut Context<'_>) {

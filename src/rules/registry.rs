@@ -33,6 +33,26 @@ pub static ALL: &[&Rule] = &[
     &request_exceeds_limit::REQUEST_EXCEEDS_LIMIT,
     &missing_resource_request::MISSING_RESOURCE_REQUEST,
     &unused_priority::UNUSED_PRIORITY,
+    &max_replicas_below_one::MAX_REPLICAS_BELOW_ONE,
+    &invalid_scale_target_ref::INVALID_SCALE_TARGET_REF,
+    &invalid_metric::INVALID_METRIC,
+    &invalid_metric_target::INVALID_METRIC_TARGET,
+    &invalid_select_policy::INVALID_SELECT_POLICY,
+    &invalid_policy_type::INVALID_POLICY_TYPE,
+    &negative_tolerance::NEGATIVE_TOLERANCE,
+    &invalid_object_metadata::INVALID_OBJECT_METADATA,
+    &unavailable_api_version::UNAVAILABLE_API_VERSION,
+    &deprecated_api_version::DEPRECATED_API_VERSION,
+    &missing_scale_target::MISSING_SCALE_TARGET,
+    &duplicate_scale_target::DUPLICATE_SCALE_TARGET,
+    &replicas_with_hpa::REPLICAS_WITH_HPA,
+    &unknown_metric_container::UNKNOWN_METRIC_CONTAINER,
+    &hpa_drift::HPA_DRIFT,
+    &missing_hpa::MISSING_HPA,
+    &orphaned_hpa::ORPHANED_HPA,
+    &resources_drift::RESOURCES_DRIFT,
+    &unused_suppression::UNUSED_SUPPRESSION,
+    &invalid_suppression::INVALID_SUPPRESSION,
 ];
 
 /// A check over a resolved services file.
@@ -107,6 +127,81 @@ pub static SERVICES_CHECKS: &[(&Rule, ServicesCheck)] = &[
         &unused_priority::UNUSED_PRIORITY,
         unused_priority::check_services,
     ),
+];
+
+/// A check over one object of `check`'s input (any kind it reads).
+pub type ObjectCheck = fn(&crate::check::object::Object<'_>, &mut Context<'_>);
+/// A check over one HPA, converted to autoscaling/v2 and defaulted.
+pub type HpaCheck = fn(&crate::check::object::Hpa<'_, '_>, &mut Context<'_>);
+/// A check over one Deployment, StatefulSet or ReplicaSet.
+pub type WorkloadCheck = fn(&crate::check::object::Workload<'_, '_>, &mut Context<'_>);
+/// A check across every object of `check`'s input.
+pub type InventoryCheck = fn(&crate::check::inventory::Inventory<'_>, &mut Context<'_>);
+
+/// The checks `check` runs over each object. (The API server's own validation of HPAs runs
+/// separately, in `check::api`, and reports through the rules it maps to.)
+pub static OBJECT_CHECKS: &[(&Rule, ObjectCheck)] = &[
+    (
+        &unavailable_api_version::UNAVAILABLE_API_VERSION,
+        unavailable_api_version::check_object,
+    ),
+    (
+        &deprecated_api_version::DEPRECATED_API_VERSION,
+        deprecated_api_version::check_object,
+    ),
+];
+
+pub static HPA_CHECKS: &[(&Rule, HpaCheck)] = &[
+    (
+        &below_ha_minimum::BELOW_HA_MINIMUM,
+        below_ha_minimum::check_hpa,
+    ),
+    (
+        &exceeds_priority_cap::EXCEEDS_PRIORITY_CAP,
+        exceeds_priority_cap::check_hpa,
+    ),
+    (&min_equals_max::MIN_EQUALS_MAX, min_equals_max::check_hpa),
+    (
+        &utilization_out_of_range::UTILIZATION_OUT_OF_RANGE,
+        utilization_out_of_range::check_hpa,
+    ),
+    (&hpa_drift::HPA_DRIFT, hpa_drift::check_hpa),
+    (&orphaned_hpa::ORPHANED_HPA, orphaned_hpa::check_hpa),
+];
+
+pub static WORKLOAD_CHECKS: &[(&Rule, WorkloadCheck)] = &[
+    (
+        &request_exceeds_limit::REQUEST_EXCEEDS_LIMIT,
+        request_exceeds_limit::check_workload,
+    ),
+    (
+        &resources_drift::RESOURCES_DRIFT,
+        resources_drift::check_workload,
+    ),
+];
+
+pub static INVENTORY_CHECKS: &[(&Rule, InventoryCheck)] = &[
+    (
+        &missing_resource_request::MISSING_RESOURCE_REQUEST,
+        missing_resource_request::check_inventory,
+    ),
+    (
+        &missing_scale_target::MISSING_SCALE_TARGET,
+        missing_scale_target::check_inventory,
+    ),
+    (
+        &duplicate_scale_target::DUPLICATE_SCALE_TARGET,
+        duplicate_scale_target::check_inventory,
+    ),
+    (
+        &replicas_with_hpa::REPLICAS_WITH_HPA,
+        replicas_with_hpa::check_inventory,
+    ),
+    (
+        &unknown_metric_container::UNKNOWN_METRIC_CONTAINER,
+        unknown_metric_container::check_inventory,
+    ),
+    (&missing_hpa::MISSING_HPA, missing_hpa::check_inventory),
 ];
 
 /// A rule by name (`max-below-min`) or code (`SG102`, any case).

@@ -1,3 +1,4 @@
+use crate::check::object::Workload;
 use crate::declare_rule;
 use crate::diagnostics::Diagnostic;
 use crate::model::Services;
@@ -6,7 +7,8 @@ use crate::rules::Context;
 
 declare_rule! {
     /// ## What it does
-    /// Checks that a resource request is not above the matching limit.
+    /// Checks that a resource request is not above the matching limit, in the services file
+    /// and in every container of a workload manifest.
     ///
     /// ## Why is this bad?
     /// The API server refuses such a container (`must be less than or equal to cpu limit`),
@@ -73,6 +75,52 @@ pub fn check_services(services: &Services, ctx: &mut Context<'_>) {
                     "lower the `{name}` request to {limit} or less, or raise the limit"
                 ))
                 .pointer(request_pointer),
+            );
+        }
+    }
+}
+
+pub fn check_workload(workload: &Workload<'_, '_>, ctx: &mut Context<'_>) {
+    let object = workload.object;
+    for container in &workload.containers {
+        for (name, request) in &container.requests {
+            let Some(limit) = container.limits.get(name) else {
+                continue;
+            };
+            let (Some(r), Some(l)) = (
+                crate::units::Quantity::from_json(request),
+                crate::units::Quantity::from_json(limit),
+            ) else {
+                continue;
+            };
+            if r <= l {
+                continue;
+            }
+            let text = |v: &serde_json::Value| match v {
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            let key = name.replace('~', "~0").replace('/', "~1");
+            let request_pointer = format!("{}/resources/requests/{key}", container.pointer);
+            let limit_pointer = format!("{}/resources/limits/{key}", container.pointer);
+            ctx.report(
+                object
+                    .diagnostic(
+                        &REQUEST_EXCEEDS_LIMIT,
+                        format!(
+                            "the `{name}` request of container `{}` ({}) is above its limit ({})",
+                            container.name,
+                            text(request),
+                            text(limit)
+                        ),
+                        &request_pointer,
+                    )
+                    .at(object.label(&request_pointer, "request"))
+                    .with(Some(object.label(&limit_pointer, "limit")))
+                    .help(format!(
+                        "lower the `{name}` request to {} or less, or raise the limit",
+                        text(limit)
+                    )),
             );
         }
     }

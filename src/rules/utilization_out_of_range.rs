@@ -1,6 +1,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::check::object::Hpa;
 use crate::declare_rule;
 use crate::diagnostics::Diagnostic;
 use crate::model::Services;
@@ -10,7 +11,8 @@ use crate::rules::Context;
 declare_rule! {
     /// ## What it does
     /// Checks that every utilization target and threshold is a percentage within the policy's
-    /// range (default 1 to 100).
+    /// range (default 1 to 100); in manifests, every `averageUtilization` of a Resource or
+    /// ContainerResource metric.
     ///
     /// ## Why is this bad?
     /// Utilization is measured against the container's request. A target of 0 is refused by
@@ -100,5 +102,46 @@ pub fn check_services(services: &Services, ctx: &mut Context<'_>) {
                 );
             }
         }
+    }
+}
+
+pub fn check_hpa(hpa: &Hpa<'_, '_>, ctx: &mut Context<'_>) {
+    let params: Params = ctx.params(&UTILIZATION_OUT_OF_RANGE);
+    for metric in hpa.resource_metrics() {
+        let Some(value) = metric.utilization().and_then(serde_json::Value::as_i64) else {
+            continue;
+        };
+        // Below one is the API server's to refuse.
+        if value < 1 || (i64::from(params.min)..=i64::from(params.max)).contains(&value) {
+            continue;
+        }
+        let bound = if value < i64::from(params.min) {
+            "min"
+        } else {
+            "max"
+        };
+        let policy = ctx.policy_label(
+            &UTILIZATION_OUT_OF_RANGE,
+            bound,
+            "the range is set by the policy here",
+        );
+        let path = format!("{}.target.averageUtilization", metric.path());
+        ctx.report(
+            hpa.diagnostic(
+                &UTILIZATION_OUT_OF_RANGE,
+                format!(
+                    "the `{}` utilization target ({value}%) is outside the allowed {}% to {}%",
+                    metric.resource, params.min, params.max
+                ),
+                &path,
+                "set here",
+                "set here",
+            )
+            .with(policy)
+            .help(format!(
+                "utilization is a percentage of the container's request: use a value from {} to {}",
+                params.min, params.max
+            )),
+        );
     }
 }

@@ -6,7 +6,8 @@ use crate::rules::Context;
 declare_rule! {
     /// ## What it does
     /// Checks that each stabilization window is at most 3600 seconds (one hour), the limit
-    /// the Kubernetes API server enforces.
+    /// the Kubernetes API server enforces; in manifests, that `stabilizationWindowSeconds` is
+    /// from 0 to 3600.
     ///
     /// ## Why is this bad?
     /// The API server refuses the HPA (`must be less than or equal to 3600`), so `kubectl
@@ -30,6 +31,14 @@ declare_rule! {
 
 /// The API server's limit.
 pub const MAX_WINDOW_SECONDS: u32 = 3600;
+
+/// The message and help of the manifest check: `field` is the field path.
+pub fn manifest_finding(field: &str, value: &str) -> (String, String) {
+    (
+        format!("`{field}` ({value}) is outside the 0 to 3600 seconds the Kubernetes API allows"),
+        "use a window from 0 to 3600 seconds (one hour)".into(),
+    )
+}
 
 pub fn check_services(services: &Services, ctx: &mut Context<'_>) {
     for service in &services.services {

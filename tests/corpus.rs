@@ -1,0 +1,104 @@
+//! `scalegen check` over the real-world corpus (`../shared/corpus/real/`: examples, rendered
+//! Helm output, live objects, other linters' fixtures, broken files). Every file is checked on
+//! its own, as its project would check it, with the default policy and no services file. No
+//! file may crash the check or produce an internal error, and the findings are a snapshot, one
+//! line per diagnostic, so a change in verdicts shows in review.
+//!
+//! The corpus is not ours and is never copied here: the test reads it from
+//! `../shared/corpus/real` next to the repository (or `SCALEGEN_CORPUS`, or
+//! `/work/shared/corpus/real`) and says so when it skips.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use scalegen::check::{self, Settings};
+use scalegen::diagnostics::Diagnostics;
+use scalegen::document;
+use scalegen::policy::Policy;
+
+fn corpus_dir() -> Option<PathBuf> {
+    [
+        std::env::var_os("SCALEGEN_CORPUS").map(PathBuf::from),
+        Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/real")),
+        Some(PathBuf::from("/work/shared/corpus/real")),
+    ]
+    .into_iter()
+    .flatten()
+    .find(|dir| dir.is_dir())
+}
+
+/// `file:line:col: severity[CODE] object path: message`.
+fn compact(diagnostics: &Diagnostics) -> String {
+    let mut out = String::new();
+    for d in diagnostics.iter() {
+        let place = d.primary.as_ref().map_or(String::new(), |l| {
+            let at = l.start();
+            format!("{}:{}:{}", l.file.name(), at.line, at.column)
+        });
+        let object = d.object.as_deref().unwrap_or("-");
+        let path = d.path.as_deref().filter(|p| !p.is_empty()).unwrap_or("-");
+        let _ = writeln!(
+            out,
+            "{place}: {}[{}] {object} {path}: {}",
+            d.severity, d.rule.code, d.message
+        );
+    }
+    out
+}
+
+#[test]
+fn real_world_corpus() {
+    let Some(dir) = corpus_dir() else {
+        println!(
+            "skipped: no corpus at ../shared/corpus/real (set SCALEGEN_CORPUS to point at one)"
+        );
+        return;
+    };
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("readable corpus")
+        .map(|entry| entry.expect("readable entry").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "yaml"))
+        .collect();
+    files.sort();
+    assert!(
+        files.len() >= 148,
+        "{} files in {}",
+        files.len(),
+        dir.display()
+    );
+
+    let settings = Settings::new(Policy::default_policy());
+    let mut report = String::new();
+    let (mut objects, mut errors, mut warnings, mut skipped) = (0, 0, 0, 0);
+    for path in &files {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let bytes = std::fs::read(path).expect("readable file");
+        let (file, not_text) = document::from_bytes(&name, bytes);
+        let outcome = match not_text {
+            Some(d) => check::Outcome {
+                diagnostics: Diagnostics(vec![d]),
+                ..check::Outcome::default()
+            },
+            None => check::check_source(&file, &settings, None),
+        };
+        for d in outcome.diagnostics.iter() {
+            assert!(
+                !d.message.contains("internal error"),
+                "{name}: {}",
+                d.message
+            );
+            assert!(d.primary.is_some(), "{name}: {} has no location", d.message);
+        }
+        objects += outcome.objects;
+        errors += outcome.diagnostics.errors();
+        warnings += outcome.diagnostics.warnings();
+        skipped += outcome.skipped.len();
+        report.push_str(&compact(&outcome.diagnostics));
+    }
+    println!(
+        "corpus: {} files, {objects} objects checked, {skipped} documents skipped: {errors} errors, {warnings} warnings",
+        files.len()
+    );
+    assert!(objects >= 200, "only {objects} objects checked");
+    insta::assert_snapshot!(report);
+}

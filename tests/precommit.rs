@@ -1,0 +1,128 @@
+//! The shipped pre-commit hooks (`.pre-commit-hooks.yaml`) through the real `pre-commit`:
+//! installed from PyPI into a temporary virtualenv, run with `pre-commit try-repo` (which reads
+//! the hooks file of this working tree) against a temporary git repository with a good and then
+//! a bad manifest. The hooks run `scalegen` from PATH, which points at the binary just built.
+//!
+//! It needs python3 and PyPI, so it runs when `SCALEGEN_E2E=1` (`.ci/run` sets it) and says it
+//! skipped otherwise. The `scalegen-render` hook needs `scalegen render`; this test covers
+//! `scalegen-check`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn run(cmd: &mut Command) -> Output {
+    cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"))
+}
+
+fn text(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+const GOOD: &str = "apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web }
+spec:
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+      containers:
+        - name: app
+          image: nginx
+          resources: { requests: { cpu: 250m } }
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: { name: web }
+spec:
+  scaleTargetRef: { apiVersion: apps/v1, kind: Deployment, name: web }
+  minReplicas: 2
+  maxReplicas: 6
+  metrics:
+    - type: Resource
+      resource: { name: cpu, target: { type: Utilization, averageUtilization: 70 } }
+";
+
+#[test]
+fn the_check_hook_passes_a_good_repository_and_fails_a_bad_one() {
+    if std::env::var_os("SCALEGEN_E2E").is_none() {
+        println!("skipped: set SCALEGEN_E2E=1 to install pre-commit from PyPI and run the hooks");
+        return;
+    }
+    let tmp = tempfile::tempdir().expect("temporary directory");
+    let venv = tmp.path().join("venv");
+    let status = run(Command::new("python3").args(["-m", "venv"]).arg(&venv));
+    assert!(status.status.success(), "venv: {}", text(&status));
+    let pip = run(Command::new(venv.join("bin/pip")).args([
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+        "pre-commit",
+    ]));
+    assert!(
+        pip.status.success(),
+        "pip install pre-commit: {}",
+        text(&pip)
+    );
+
+    let binary = PathBuf::from(env!("CARGO_BIN_EXE_scalegen"));
+    let path = format!(
+        "{}:{}:{}",
+        binary.parent().unwrap().display(),
+        venv.join("bin").display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let repo = tmp.path().join("repo");
+    std::fs::create_dir_all(repo.join("k8s")).unwrap();
+    let git = |args: &[&str]| {
+        let output = run(Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+            .args(args)
+            .current_dir(&repo));
+        assert!(output.status.success(), "git {args:?}: {}", text(&output));
+    };
+    git(&["init", "-q"]);
+    std::fs::write(repo.join("k8s/web.yaml"), GOOD).unwrap();
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "good"]);
+
+    let scalegen_repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let try_repo = |repo: &Path| {
+        run(Command::new(venv.join("bin/pre-commit"))
+            .args(["try-repo"])
+            .arg(scalegen_repo)
+            .args(["scalegen-check", "--all-files", "--color", "never"])
+            .current_dir(repo)
+            .env("PATH", &path)
+            .env("PRE_COMMIT_HOME", tmp.path().join("cache"))
+            .env_remove("GIT_DIR")
+            .env_remove("GIT_WORK_TREE")
+            .env_remove("GIT_INDEX_FILE"))
+    };
+
+    let good = try_repo(&repo);
+    let output = text(&good);
+    assert_eq!(good.status.code(), Some(0), "{output}");
+    assert!(
+        output.contains("scalegen check") && output.contains("Passed"),
+        "{output}"
+    );
+
+    std::fs::write(
+        repo.join("k8s/bad.yaml"),
+        GOOD.replace("name: web", "name: api")
+            .replace("maxReplicas: 6", "maxReplicas: 1"),
+    )
+    .unwrap();
+    git(&["add", "."]);
+    let bad = try_repo(&repo);
+    let output = text(&bad);
+    assert_eq!(bad.status.code(), Some(1), "{output}");
+    assert!(output.contains("Failed"), "{output}");
+    assert!(output.contains("error[SG102]"), "{output}");
+    assert!(output.contains("k8s/bad.yaml:20:16"), "{output}");
+}
