@@ -1,6 +1,7 @@
 //! Property tests over generated services files: validation never panics whatever the YAML;
 //! any valid services file renders deterministically into HPAs that the Kubernetes API's
-//! schema and validation accept, and into a Docker config that reads back as written.
+//! schema and validation accept, that `check --services` finds nothing wrong with, and into a
+//! Docker config that reads back as written.
 
 use proptest::prelude::*;
 use scalegen::policy::Policy;
@@ -215,6 +216,25 @@ proptest! {
             let api = scalegen::k8s::hpa_api::check_hpa(&json, None, &Default::default()).unwrap();
             prop_assert!(api.is_empty(), "{}\n{api:?}", output.contents);
         }
+        // What render writes, `check --services` finds nothing wrong with (the workloads live
+        // elsewhere, as `--allow-missing-targets` says).
+        let mut policy = Policy::default_policy();
+        policy.turn_off(&scalegen::rules::missing_scale_target::MISSING_SCALE_TARGET);
+        let mut settings = scalegen::check::Settings::new(policy);
+        settings.services = Some(services.clone());
+        let stream: Vec<&str> = first
+            .outputs
+            .iter()
+            .filter(|o| o.path.to_string_lossy().ends_with(".hpa.yaml"))
+            .map(|o| o.contents.as_str())
+            .collect();
+        let checked = scalegen::check::check_source(&SourceFile::new("k8s.yaml", stream.join("---\n")), &settings, None);
+        prop_assert!(
+            checked.diagnostics.is_empty(),
+            "{}\n{:?}",
+            generated.text,
+            checked.diagnostics.iter().map(|d| format!("{} {}", d.rule.code, d.message)).collect::<Vec<_>>()
+        );
         let config = first.outputs.iter().find(|o| o.path.ends_with("docker/autoscaler.yaml")).unwrap();
         let read = scalegen::docker::config::load(&SourceFile::new("autoscaler.yaml", config.contents.clone()));
         prop_assert_eq!(read.unwrap(), scalegen::docker::config::AutoscalerConfig::from_services(&services));

@@ -1,31 +1,30 @@
-//! The manifest reader: YAML streams, the Kubernetes schemas and the API server's HPA
-//! validation, on arbitrary bytes.
+//! The manifest reader and `check`, on arbitrary bytes: YAML streams, JSON, `List`s, the
+//! Kubernetes schemas, the API server's HPA validation, the rules across objects and the drift
+//! against the example services file. No panic, no hang; every diagnostic has a location.
 #![no_main]
 
+use std::sync::LazyLock;
+
 use libfuzzer_sys::fuzz_target;
+use scalegen::check::{self, Settings};
+use scalegen::policy::Policy;
 use scalegen::source::SourceFile;
 
+static SETTINGS: LazyLock<Settings> = LazyLock::new(|| {
+    let example = SourceFile::new("scalegen.yaml", include_str!("../../scalegen.yaml"));
+    let mut settings = Settings::new(Policy::default_policy());
+    settings.services = check::load_services(&example, &settings.policy).0;
+    settings
+});
+
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else {
+    let (file, not_text) = scalegen::document::from_bytes("fuzz.yaml", data.to_vec());
+    if not_text.is_some() {
         return;
-    };
-    let file = SourceFile::new("fuzz.yaml", text);
-    let Ok(docs) = scalegen::yaml::parse_stream(&file) else {
-        return;
-    };
-    for doc in docs {
-        let json = doc.to_json();
-        let api_version = json.get("apiVersion").and_then(|v| v.as_str()).unwrap_or("autoscaling/v2");
-        let kind = json.get("kind").and_then(|v| v.as_str()).unwrap_or("HorizontalPodAutoscaler");
-        if let Some(schema) = scalegen::k8s::schemas::validator(api_version, kind) {
-            for error in schema.iter_errors(&json) {
-                let _ = doc.locate(error.instance_path().as_str());
-            }
-        }
-        if let Ok(errors) = scalegen::k8s::hpa_api::check_hpa(&json, None, &Default::default()) {
-            for error in errors {
-                let _ = error.locate(&json);
-            }
-        }
+    }
+    let outcome = check::check_source(&file, &SETTINGS, None);
+    for d in outcome.diagnostics.iter() {
+        assert!(d.primary.is_some(), "{d:?}");
+        let _ = scalegen::diagnostics::report::human(d, scalegen::diagnostics::report::HumanOptions::PLAIN);
     }
 });

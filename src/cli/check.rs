@@ -107,8 +107,19 @@ pub fn run(out: &mut Output, args: &CheckArgs) -> u8 {
         }
         out.stderr(&text);
     }
-    let summary = summary(&outcome, &services_path, started);
-    let unreadable = !problems.is_empty() || !outcome.unreadable.is_empty();
+    let unreadable_count = problems.len() + outcome.unreadable.len();
+    let unreadable = unreadable_count > 0;
+    let mut summary = summary(&outcome, &services_path, started);
+    if unreadable {
+        // "no problems" would contradict the errors just printed.
+        summary = summary.replace(
+            ": no problems\n",
+            &format!(
+                ": {unreadable_count} input{} could not be read\n",
+                if unreadable_count == 1 { "" } else { "s" }
+            ),
+        );
+    }
     report_diagnostics(out, outcome.diagnostics, args.options.format);
     for problem in problems.iter().chain(&outcome.unreadable) {
         out.fatal(problem);
