@@ -11,11 +11,84 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
+use crate::check::input;
+use crate::diagnostics::Diagnostic;
 use crate::k8s::hpa_api;
 use crate::model::lower::builtin;
 use crate::render::hpa::PRIORITY_ANNOTATION;
 use crate::rules::invalid_name::label_problem;
 use crate::units::Duration;
+use crate::yaml::{self, Node};
+
+/// What reading the import's input found.
+#[derive(Debug, Default)]
+pub struct Read {
+    pub inputs: Vec<ImportInput>,
+    /// Files that are not YAML (or not text): their problems, with locations.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Paths that could not be read at all.
+    pub unreadable: Vec<String>,
+}
+
+/// Reads every HorizontalPodAutoscaler in the files, directories (as `check` walks them) and
+/// stdin (`-`) named, through `List`s and multi-document streams.
+pub fn read(paths: &[std::path::PathBuf]) -> Read {
+    let (inputs, problems) = input::collect(paths);
+    let mut read = Read {
+        unreadable: problems,
+        ..Read::default()
+    };
+    for source in &inputs {
+        let (file, not_text) = match source.read() {
+            Ok(read) => read,
+            Err(problem) => {
+                read.unreadable.push(problem);
+                continue;
+            }
+        };
+        if let Some(diagnostic) = not_text {
+            read.diagnostics.push(diagnostic);
+            continue;
+        }
+        for range in yaml::document_ranges(file.text()) {
+            let documents = match yaml::parse_document_range(&file, range) {
+                Ok(documents) => documents,
+                Err(err) => {
+                    read.diagnostics
+                        .push(crate::document::yaml_error(&file, &err));
+                    continue;
+                }
+            };
+            for document in &documents {
+                let items: Vec<&Node> = match document.get("items").map(|i| &i.value) {
+                    Some(yaml::Value::Seq(items))
+                        if document
+                            .get("kind")
+                            .and_then(Node::as_str)
+                            .is_some_and(|k| k.ends_with("List")) =>
+                    {
+                        items.iter().collect()
+                    }
+                    _ => vec![document],
+                };
+                for item in items {
+                    if item.get("kind").and_then(Node::as_str) != Some("HorizontalPodAutoscaler") {
+                        continue;
+                    }
+                    read.inputs.push(ImportInput {
+                        origin: format!(
+                            "{}:{}",
+                            file.name(),
+                            file.line_column(item.span.start).line
+                        ),
+                        object: item.to_json(),
+                    });
+                }
+            }
+        }
+    }
+    read
+}
 
 /// One HPA as found: where it came from (for messages) and the object.
 #[derive(Clone, Debug)]
@@ -112,7 +185,7 @@ fn down_threshold(up: i64) -> i64 {
     }
 }
 
-fn read(input: &ImportInput) -> Result<Found, String> {
+fn read_hpa(input: &ImportInput) -> Result<Found, String> {
     let converted = hpa_api::convert_to_v2(&input.object).map_err(|e| e.to_string())?;
     let hpa = &converted.v2;
     let metadata = hpa.get("metadata").cloned().unwrap_or_default();
@@ -345,7 +418,7 @@ pub fn import(inputs: &[ImportInput]) -> Imported {
     let mut found: Vec<Found> = Vec::new();
     let mut skipped_lines = Vec::new();
     for input in inputs {
-        match read(input) {
+        match read_hpa(input) {
             Ok(service) if found.iter().any(|f| f.name == service.name) => {
                 let message = format!(
                     "{}: not imported: another HPA named `{}` was imported already (services are named uniquely)",

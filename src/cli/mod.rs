@@ -5,6 +5,7 @@ mod autoscale;
 mod check;
 mod completions;
 mod explain;
+mod import;
 mod init;
 mod output;
 mod render;
@@ -82,6 +83,8 @@ pub enum Command {
     },
     /// Render HPAs, the Docker autoscaler config and docs from the services file.
     Render(render::RenderArgs),
+    /// Turn existing HorizontalPodAutoscalers into a services file that reproduces them.
+    Import(import::ImportArgs),
     /// Write a commented starter services file (and, with `--pre-commit`, the hooks).
     Init(init::InitArgs),
     /// Print shell completions: bash, zsh, fish, elvish, powershell.
@@ -134,6 +137,7 @@ pub fn run() -> ExitCode {
     let status = match cli.command {
         Command::Validate { file, options } => validate::run(&mut out, &file, &options),
         Command::Render(args) => render::run(&mut out, &args),
+        Command::Import(args) => import::run(&mut out, &args),
         Command::Init(args) => init::run(&mut out, &args),
         Command::Completions(args) => completions::completions(&mut out, &args),
         Command::Man => completions::man(&mut out),
