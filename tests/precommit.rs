@@ -4,8 +4,7 @@
 //! a bad manifest. The hooks run `scalegen` from PATH, which points at the binary just built.
 //!
 //! It needs python3 and PyPI, so it runs when `SCALEGEN_E2E=1` (`.ci/run` sets it) and says it
-//! skipped otherwise. The `scalegen-render` hook needs `scalegen render`; this test covers
-//! `scalegen-check`.
+//! skipped otherwise. One test runs both hooks, so pre-commit is installed once.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -48,7 +47,7 @@ spec:
 ";
 
 #[test]
-fn the_check_hook_passes_a_good_repository_and_fails_a_bad_one() {
+fn the_hooks_pass_a_good_repository_and_fail_a_bad_one() {
     if std::env::var_os("SCALEGEN_E2E").is_none() {
         println!("skipped: set SCALEGEN_E2E=1 to install pre-commit from PyPI and run the hooks");
         return;
@@ -91,11 +90,11 @@ fn the_check_hook_passes_a_good_repository_and_fails_a_bad_one() {
     git(&["commit", "-q", "-m", "good"]);
 
     let scalegen_repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let try_repo = |repo: &Path| {
+    let try_hook = |repo: &Path, hook: &str| {
         run(Command::new(venv.join("bin/pre-commit"))
             .args(["try-repo"])
             .arg(scalegen_repo)
-            .args(["scalegen-check", "--all-files", "--color", "never"])
+            .args([hook, "--all-files", "--color", "never"])
             .current_dir(repo)
             .env("PATH", &path)
             .env("PRE_COMMIT_HOME", tmp.path().join("cache"))
@@ -104,6 +103,7 @@ fn the_check_hook_passes_a_good_repository_and_fails_a_bad_one() {
             .env_remove("GIT_INDEX_FILE"))
     };
 
+    let try_repo = |repo: &Path| try_hook(repo, "scalegen-check");
     let good = try_repo(&repo);
     let output = text(&good);
     assert_eq!(good.status.code(), Some(0), "{output}");
@@ -125,4 +125,48 @@ fn the_check_hook_passes_a_good_repository_and_fails_a_bad_one() {
     assert!(output.contains("Failed"), "{output}");
     assert!(output.contains("error[SG102]"), "{output}");
     assert!(output.contains("k8s/bad.yaml:20:16"), "{output}");
+
+    // scalegen-render: passes while generated/ matches the services file, fails with a diff
+    // once the services file changes without a render, passes again after one.
+    let project = tmp.path().join("project");
+    std::fs::create_dir_all(&project).unwrap();
+    let git_in = |args: &[&str]| {
+        let output = run(Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+            .args(args)
+            .current_dir(&project));
+        assert!(output.status.success(), "git {args:?}: {}", text(&output));
+    };
+    git_in(&["init", "-q"]);
+    let services = "version: 1\nservices:\n  web: { maxReplicas: 6 }\n";
+    std::fs::write(project.join("scalegen.yaml"), services).unwrap();
+    let render = |args: &[&str]| {
+        run(Command::new(&binary)
+            .arg("render")
+            .args(args)
+            .current_dir(&project))
+    };
+    assert!(render(&[]).status.success());
+    git_in(&["add", "."]);
+    git_in(&["commit", "-q", "-m", "render"]);
+    let fresh = try_hook(&project, "scalegen-render");
+    assert_eq!(fresh.status.code(), Some(0), "{}", text(&fresh));
+    assert!(text(&fresh).contains("Passed"), "{}", text(&fresh));
+    std::fs::write(project.join("scalegen.yaml"), services.replace("6", "8")).unwrap();
+    git_in(&["add", "."]);
+    let stale = try_hook(&project, "scalegen-render");
+    let output = text(&stale);
+    assert_eq!(stale.status.code(), Some(1), "{output}");
+    assert!(
+        output.contains("-  maxReplicas: 6") && output.contains("+  maxReplicas: 8"),
+        "{output}"
+    );
+    assert!(
+        output.contains("run `scalegen render` to update them"),
+        "{output}"
+    );
+    assert!(render(&[]).status.success());
+    git_in(&["add", "."]);
+    let rendered = try_hook(&project, "scalegen-render");
+    assert_eq!(rendered.status.code(), Some(0), "{}", text(&rendered));
 }
