@@ -8,24 +8,16 @@
 //! `../shared/corpus/real` next to the repository (or `SCALEGEN_CORPUS`, or
 //! `/work/shared/corpus/real`) and says so when it skips.
 
+mod support;
+use support::corpus_dir;
+
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use scalegen::check::{self, Settings};
 use scalegen::diagnostics::Diagnostics;
 use scalegen::document;
 use scalegen::policy::Policy;
-
-fn corpus_dir() -> Option<PathBuf> {
-    [
-        std::env::var_os("SCALEGEN_CORPUS").map(PathBuf::from),
-        Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/real")),
-        Some(PathBuf::from("/work/shared/corpus/real")),
-    ]
-    .into_iter()
-    .flatten()
-    .find(|dir| dir.is_dir())
-}
 
 /// `file:line:col: severity[CODE] object path: message`.
 fn compact(diagnostics: &Diagnostics) -> String {

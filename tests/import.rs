@@ -2,6 +2,8 @@
 //! in X that the services file can express — on the example platform, on generated HPAs, and on
 //! the real-world corpus when it is present.
 
+mod support;
+
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -284,11 +286,10 @@ proptest! {
 /// imported with the autoscaling/v2 behavior defaults and a warning; they round-trip to those.
 #[test]
 fn corpus_hpas_round_trip() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/real");
-    if !dir.is_dir() {
+    let Some(dir) = support::corpus_dir() else {
         println!("skipped: no corpus at ../shared/corpus/real");
         return;
-    }
+    };
     let (mut exact, mut legacy, mut not_expressible, mut total) = (0, 0, 0, 0);
     let mut paths: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()

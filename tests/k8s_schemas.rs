@@ -2,8 +2,11 @@
 //! every supported kind, robustness on arbitrary JSON, and the real-world corpus in
 //! `shared/corpus/real` (read in place, never copied here).
 
+mod support;
+use support::corpus_dir;
+
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use jsonschema::error::ValidationErrorKind;
 use scalegen::k8s::schemas::{self, KindSchema};
@@ -1428,15 +1431,6 @@ const NOT_YAML: &[&str] = &[
     // An unrendered Helm template.
     "GoogleCloudPlatform__kubernetes-engine-samples__app-design-center__simple-app-single-region__templates__hpa.yaml",
 ];
-
-fn corpus_dir() -> Option<PathBuf> {
-    let candidates = [
-        std::env::var_os("SCALEGEN_CORPUS").map(PathBuf::from),
-        Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/real")),
-        Some(PathBuf::from("/work/shared/corpus/real")),
-    ];
-    candidates.into_iter().flatten().find(|dir| dir.is_dir())
-}
 
 #[test]
 fn real_world_corpus() {

@@ -168,6 +168,11 @@ impl Service {
         if up { &self.scale_up } else { &self.scale_down }
     }
 
+    /// Both directions with their services-file names, for rules that check each alike.
+    pub fn directions(&self) -> [(&'static str, &Direction); 2] {
+        [("scaleUp", &self.scale_up), ("scaleDown", &self.scale_down)]
+    }
+
     pub fn uses(&self, metric: Metric) -> bool {
         self.metrics.value.contains(&metric)
     }
@@ -191,6 +196,27 @@ impl Services {
         match &origin.pointer {
             Some(pointer) => self.label_at(pointer, text),
             None => self.key_label(&service.pointer, format!("{text} (a built-in default)")),
+        }
+    }
+
+    /// The label and pointer of a part of a value (`/0/period` of a policy list): where it is
+    /// written or, for a built-in default, the service's name; the pointer is empty then.
+    pub fn part_label(
+        &self,
+        service: &Service,
+        origin: &Origin,
+        suffix: &str,
+        text: &str,
+    ) -> (Label, String) {
+        match &origin.pointer {
+            Some(pointer) => {
+                let pointer = format!("{pointer}{suffix}");
+                (self.label_at(&pointer, text), pointer)
+            }
+            None => (
+                self.key_label(&service.pointer, format!("{text} (a built-in default)")),
+                String::new(),
+            ),
         }
     }
 

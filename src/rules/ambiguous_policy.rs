@@ -30,21 +30,15 @@ declare_rule! {
 
 pub fn check_services(services: &Services, ctx: &mut Context<'_>) {
     for service in &services.services {
-        for (name, direction) in [
-            ("scaleUp", &service.scale_up),
-            ("scaleDown", &service.scale_down),
-        ] {
+        for (name, direction) in service.directions() {
             let policies = &direction.policies;
             for (i, policy) in policies.value.iter().enumerate() {
                 if policy.limit().is_some() {
                     continue;
                 }
                 let both = policy.percent.is_some();
-                let pointer = policies.pointer_to(&format!("/{i}"));
-                let label = match &pointer {
-                    Some(p) => services.label_at(p, "this policy"),
-                    None => services.key_label(&service.pointer, "a built-in default"),
-                };
+                let (label, pointer) =
+                    services.part_label(service, &policies.origin, &format!("/{i}"), "this policy");
                 ctx.report(
                     Diagnostic::new(
                         &AMBIGUOUS_POLICY,
@@ -61,7 +55,7 @@ pub fn check_services(services: &Services, ctx: &mut Context<'_>) {
                     } else {
                         "add `percent: <n>` or `pods: <n>`"
                     })
-                    .pointer(pointer.unwrap_or_default()),
+                    .pointer(pointer),
                 );
             }
         }

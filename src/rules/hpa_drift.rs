@@ -317,10 +317,7 @@ fn compare_behavior(drift: &mut Drift<'_, '_, '_, '_, '_>, actual: &Value, rende
         );
         return;
     }
-    for (name, direction) in [
-        ("scaleUp", &service.scale_up),
-        ("scaleDown", &service.scale_down),
-    ] {
+    for (name, direction) in service.directions() {
         let base = format!("/spec/behavior/{name}");
         let path = format!("spec.behavior.{name}");
         let field = |v: &Value, key: &str| v.pointer(&format!("{base}/{key}")).cloned();

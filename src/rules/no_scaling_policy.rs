@@ -40,10 +40,7 @@ pub fn manifest_finding(field: &str) -> (String, String) {
 
 pub fn check_services(services: &Services, ctx: &mut Context<'_>) {
     for service in &services.services {
-        for (name, direction) in [
-            ("scaleUp", &service.scale_up),
-            ("scaleDown", &service.scale_down),
-        ] {
+        for (name, direction) in service.directions() {
             let policies = &direction.policies;
             if policies.value.is_empty() && direction.select.value != Select::Disabled {
                 ctx.report(

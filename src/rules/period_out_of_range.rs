@@ -47,21 +47,19 @@ pub fn manifest_finding(field: &str, value: &str, written: bool) -> (String, Str
 
 pub fn check_services(services: &Services, ctx: &mut Context<'_>) {
     for service in &services.services {
-        for (name, direction) in [
-            ("scaleUp", &service.scale_up),
-            ("scaleDown", &service.scale_down),
-        ] {
+        for (name, direction) in service.directions() {
             let policies = &direction.policies;
             for (i, policy) in policies.value.iter().enumerate() {
                 let period = policy.period.0.seconds();
                 if (1..=MAX_PERIOD_SECONDS).contains(&period) {
                     continue;
                 }
-                let pointer = policies.pointer_to(&format!("/{i}/period"));
-                let label = match &pointer {
-                    Some(p) => services.label_at(p, "set here"),
-                    None => services.key_label(&service.pointer, "a built-in default"),
-                };
+                let (label, pointer) = services.part_label(
+                    service,
+                    &policies.origin,
+                    &format!("/{i}/period"),
+                    "set here",
+                );
                 ctx.report(
                     Diagnostic::new(
                         &PERIOD_OUT_OF_RANGE,
@@ -73,7 +71,7 @@ pub fn check_services(services: &Services, ctx: &mut Context<'_>) {
                     .at(label)
                     .with(services.inherited_label(service, &policies.origin))
                     .help("use a period from `1s` to `30m`")
-                    .pointer(pointer.unwrap_or_default()),
+                    .pointer(pointer),
                 );
             }
         }

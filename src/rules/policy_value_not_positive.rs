@@ -46,21 +46,19 @@ pub fn manifest_finding(field: &str, value: &str, written: bool) -> (String, Str
 
 pub fn check_services(services: &Services, ctx: &mut Context<'_>) {
     for service in &services.services {
-        for (name, direction) in [
-            ("scaleUp", &service.scale_up),
-            ("scaleDown", &service.scale_down),
-        ] {
+        for (name, direction) in service.directions() {
             let policies = &direction.policies;
             for (i, policy) in policies.value.iter().enumerate() {
                 for (field, value) in [("percent", policy.percent), ("pods", policy.pods)] {
                     let Some(value) = value.filter(|v| *v <= 0) else {
                         continue;
                     };
-                    let pointer = policies.pointer_to(&format!("/{i}/{field}"));
-                    let label = match &pointer {
-                        Some(p) => services.label_at(p, "set here"),
-                        None => services.key_label(&service.pointer, "a built-in default"),
-                    };
+                    let (label, pointer) = services.part_label(
+                        service,
+                        &policies.origin,
+                        &format!("/{i}/{field}"),
+                        "set here",
+                    );
                     ctx.report(
                         Diagnostic::new(
                             &POLICY_VALUE_NOT_POSITIVE,
@@ -72,7 +70,7 @@ pub fn check_services(services: &Services, ctx: &mut Context<'_>) {
                             "use a positive `{field}`, or `select: disabled` to stop scaling {}",
                             if name == "scaleUp" { "up" } else { "down" }
                         ))
-                        .pointer(pointer.unwrap_or_default()),
+                        .pointer(pointer),
                     );
                 }
             }

@@ -63,10 +63,7 @@ impl Default for Params {
 pub fn check_services(services: &Services, ctx: &mut Context<'_>) {
     let params: Params = ctx.params(&UTILIZATION_OUT_OF_RANGE);
     for service in &services.services {
-        for (up, direction) in [
-            ("scaleUp", &service.scale_up),
-            ("scaleDown", &service.scale_down),
-        ] {
+        for (up, direction) in service.directions() {
             for metric in Metric::ALL {
                 if !service.uses(metric) {
                     continue;

@@ -42,10 +42,7 @@ pub fn manifest_finding(field: &str, value: &str) -> (String, String) {
 
 pub fn check_services(services: &Services, ctx: &mut Context<'_>) {
     for service in &services.services {
-        for (name, direction) in [
-            ("scaleUp", &service.scale_up),
-            ("scaleDown", &service.scale_down),
-        ] {
+        for (name, direction) in service.directions() {
             let window = &direction.window;
             if window.value.seconds() > MAX_WINDOW_SECONDS {
                 ctx.report(
