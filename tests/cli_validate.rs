@@ -111,13 +111,13 @@ fn assert_one_diagnostic(bytes: &[u8], code: &str) {
         .unwrap()
         .write_all(bytes)
         .unwrap();
-    let started = std::time::Instant::now();
+    // A hang would be killed by the timeout and fail on the missing exit status.
     let output = scalegen()
         .args(["validate", "--format", "json"])
         .arg(&file)
+        .timeout(std::time::Duration::from_secs(120))
         .output()
         .unwrap();
-    let elapsed = started.elapsed();
     assert_eq!(output.status.code(), Some(1), "{}", stderr_of(&output));
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("stdout is JSON");
     let diagnostics = json["diagnostics"].as_array().unwrap();
@@ -125,8 +125,6 @@ fn assert_one_diagnostic(bytes: &[u8], code: &str) {
     assert_eq!(diagnostics[0]["code"], code, "{json}");
     assert!(diagnostics[0]["line"].as_u64().is_some(), "{json}");
     assert!(diagnostics[0]["help"].as_str().is_some(), "{json}");
-    // Not a timing assertion: a guard against a hang, far above any real run.
-    assert!(elapsed.as_secs() < 60, "took {elapsed:?}");
 }
 
 #[test]
