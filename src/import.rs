@@ -557,13 +557,9 @@ pub fn import(inputs: &[ImportInput]) -> Imported {
         out.push('\n');
     }
     for service in &found {
-        out.push_str(&format!("  {}:\n", service.name));
-        out.push_str(&format!("    # from {}\n", service.origin));
-        for note in &service.notes {
-            out.push_str(&format!("    # not expressed: {note}\n"));
-        }
+        let mut body = String::new();
         if let Some(priority) = &service.priority {
-            out.push_str(&format!("    priority: {}\n", yaml_string(priority)));
+            body.push_str(&format!("    priority: {}\n", yaml_string(priority)));
         }
         let tier = service.priority.as_ref().and_then(|p| tiers.get(p));
         let mut own = Settings::new();
@@ -578,10 +574,18 @@ pub fn import(inputs: &[ImportInput]) -> Imported {
                 own.insert(field, value.clone());
             }
         }
-        write_settings(&mut out, &own, &fields, 2);
+        write_settings(&mut body, &own, &fields, 2);
         if let Some(target) = &service.target {
-            out.push_str(&format!("    target: {target}\n"));
+            body.push_str(&format!("    target: {target}\n"));
         }
+        // A service that only inherits still needs a mapping: `name:` alone would be null.
+        let empty = if body.is_empty() { " {}" } else { "" };
+        out.push_str(&format!("  {}:{empty}\n", service.name));
+        out.push_str(&format!("    # from {}\n", service.origin));
+        for note in &service.notes {
+            out.push_str(&format!("    # not expressed: {note}\n"));
+        }
+        out.push_str(&body);
     }
     imported.text = out;
     imported

@@ -181,6 +181,30 @@ fn what_cannot_be_expressed_is_said() {
     );
 }
 
+/// Found by the round-trip property: an HPA equal in every field to the factored defaults
+/// left its service as `name:` with only a comment under it, which YAML reads as null.
+#[test]
+fn a_service_that_only_inherits_is_an_empty_mapping() {
+    let hpa = |name: &str, max: u32, target: &str| ImportInput {
+        origin: format!("{name}.yaml:1"),
+        object: json!({"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler",
+            "metadata": {"name": name, "namespace": "shop"},
+            "spec": {"maxReplicas": max, "metrics": [{"type": "Resource", "resource":
+                {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": 70}}}],
+                "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": target}}}),
+    };
+    let inputs = vec![
+        hpa("api", 4, "api"),
+        hpa("web", 4, "web"),
+        hpa("jobs", 2, "jobs-app"),
+    ];
+    let (imported, hpas) = round_trip(&inputs);
+    assert!(imported.text.contains("  api: {}\n"), "{}", imported.text);
+    let originals: Vec<Value> = inputs.iter().map(|i| semantics(&i.object)).collect();
+    let rendered: Vec<Value> = hpas.iter().map(semantics).collect();
+    assert_eq!(rendered, originals);
+}
+
 fn policy() -> impl Strategy<Value = Value> {
     (any::<bool>(), 1..=100i32, 1..=1800i32).prop_map(|(percent, value, period)| {
         json!({"type": if percent { "Percent" } else { "Pods" }, "value": value, "periodSeconds": period})
