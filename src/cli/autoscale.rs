@@ -20,6 +20,7 @@ use scalegen::document;
 use scalegen::hpa::SimTime;
 use scalegen::yaml;
 
+use super::output::write_stdout;
 use super::{ColorChoice, EXIT_PROBLEMS, Format, Output};
 
 #[derive(Debug, Subcommand)]
@@ -233,10 +234,10 @@ enum Display {
 impl Display {
     fn show(&mut self, event: &Event) {
         match self {
-            Display::Json => write_out(&(json_line(event) + "\n")),
+            Display::Json => write_stdout(&(json_line(event) + "\n")),
             Display::Lines { colored } => match event {
-                Event::Decision(record) => write_out(&(decision_line(record) + "\n")),
-                Event::Action { .. } => write_out(&(log_line(event, *colored) + "\n")),
+                Event::Decision(record) => write_stdout(&(decision_line(record) + "\n")),
+                Event::Action { .. } => write_stdout(&(log_line(event, *colored) + "\n")),
                 Event::Notice { .. } | Event::Fault { .. } => {
                     let _ = writeln!(io::stderr().lock(), "{}", log_line(event, *colored));
                 }
@@ -265,18 +266,6 @@ impl Display {
             );
             table.redraw();
         }
-    }
-}
-
-/// Writes to stdout; a closed pipe ends the run quietly.
-fn write_out(text: &str) {
-    let mut stdout = io::stdout().lock();
-    if let Err(err) = stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-        && err.kind() == io::ErrorKind::BrokenPipe
-    {
-        std::process::exit(0);
     }
 }
 
@@ -423,7 +412,7 @@ impl Table {
                 self.erase();
                 let mut line = log_line(other, self.colored);
                 line.push('\n');
-                write_out(&line);
+                write_stdout(&line);
                 self.drawn = 0;
                 self.redraw();
             }
@@ -433,7 +422,7 @@ impl Table {
     /// Moves the cursor back to where the table starts and clears from there down.
     fn erase(&mut self) {
         if self.drawn > 0 {
-            write_out(&format!("\x1b[{}A\r\x1b[J", self.drawn));
+            write_stdout(&format!("\x1b[{}A\r\x1b[J", self.drawn));
             self.drawn = 0;
         }
     }
@@ -507,7 +496,7 @@ impl Table {
             lines += 1;
         }
         self.erase();
-        write_out(&text);
+        write_stdout(&text);
         self.drawn = lines;
     }
 }

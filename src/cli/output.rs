@@ -40,14 +40,7 @@ impl Output {
 
     /// Writes to stdout; a closed pipe exits the process with success.
     pub fn stdout(&mut self, text: &str) {
-        let mut stdout = io::stdout().lock();
-        if let Err(err) = stdout
-            .write_all(text.as_bytes())
-            .and_then(|()| stdout.flush())
-            && err.kind() == io::ErrorKind::BrokenPipe
-        {
-            std::process::exit(0);
-        }
+        write_stdout(text);
     }
 
     pub fn stderr(&mut self, text: &str) {
@@ -64,5 +57,17 @@ impl Output {
         };
         self.stderr(&format!("{prefix}: {message}\n"));
         super::EXIT_USAGE
+    }
+}
+
+/// Writes to stdout and flushes; a closed pipe exits the process with success.
+pub fn write_stdout(text: &str) {
+    let mut stdout = io::stdout().lock();
+    if let Err(err) = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+        && err.kind() == io::ErrorKind::BrokenPipe
+    {
+        std::process::exit(0);
     }
 }

@@ -236,16 +236,7 @@ impl KubernetesEngine {
 
     /// The state between syncs.
     pub fn idle(&self, now: SimTime) -> EngineSample {
-        EngineSample {
-            evaluated: false,
-            cpu_utilization: None,
-            memory_utilization: None,
-            recommendation: None,
-            replicas: self.fleet.replicas(),
-            ready: self.fleet.ready(now),
-            reason: String::new(),
-            above_target: false,
-        }
+        EngineSample::idle(self.fleet.replicas(), self.fleet.ready(now))
     }
 
     /// The utilization the controller computed per resource (an AverageValue metric's

@@ -56,6 +56,22 @@ pub struct EngineSample {
     pub above_target: bool,
 }
 
+impl EngineSample {
+    /// The state between evaluations: nothing measured or decided, the fleet as it is.
+    pub fn idle(replicas: i32, ready: i32) -> Self {
+        EngineSample {
+            evaluated: false,
+            cpu_utilization: None,
+            memory_utilization: None,
+            recommendation: None,
+            replicas,
+            ready,
+            reason: String::new(),
+            above_target: false,
+        }
+    }
+}
+
 /// One step.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
