@@ -26,8 +26,19 @@ fn init_writes_a_starter_that_validates_cleanly_and_renders() {
     assert!(
         starter.starts_with("# yaml-language-server: $schema=generated/scalegen.schema.json\n")
     );
-    let config = std::fs::read_to_string(dir.path().join(".pre-commit-config.yaml")).unwrap();
-    assert!(config.contains("id: scalegen-check") && config.contains("id: scalegen-render"));
+    // The hooks `init` writes are exactly the ones the repository ships.
+    let read_yaml = |path: std::path::PathBuf| {
+        let file = scalegen::source::SourceFile::new(
+            path.display().to_string(),
+            std::fs::read_to_string(&path).unwrap(),
+        );
+        scalegen::yaml::parse_document(&file).unwrap().to_json()
+    };
+    let config = read_yaml(dir.path().join(".pre-commit-config.yaml"));
+    let shipped =
+        read_yaml(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(".pre-commit-hooks.yaml"));
+    assert_eq!(config["repos"][0]["repo"], "local");
+    assert_eq!(config["repos"][0]["hooks"], shipped);
     let output = scalegen()
         .current_dir(dir.path())
         .args(["validate", "--deny", "warnings", "--format", "json"])
@@ -82,7 +93,7 @@ fn init_leaves_an_existing_pre_commit_config_alone() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(0));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("add these entries"));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("add this entry under its `repos:`"));
     assert_eq!(
         std::fs::read_to_string(dir.path().join(".pre-commit-config.yaml")).unwrap(),
         "repos: []\n"

@@ -169,4 +169,50 @@ fn the_hooks_pass_a_good_repository_and_fail_a_bad_one() {
     git_in(&["add", "."]);
     let rendered = try_hook(&project, "scalegen-render");
     assert_eq!(rendered.status.code(), Some(0), "{}", text(&rendered));
+
+    // What `scalegen init --pre-commit` writes works as it is: both hooks pass on the fresh
+    // project, and the render hook fails once the services file changes without a render.
+    let started = tmp.path().join("started");
+    std::fs::create_dir_all(&started).unwrap();
+    let in_started = |program: &Path, args: &[&str]| {
+        run(Command::new(program)
+            .args(args)
+            .current_dir(&started)
+            .env("PATH", &path)
+            .env("PRE_COMMIT_HOME", tmp.path().join("cache"))
+            .env_remove("GIT_DIR")
+            .env_remove("GIT_WORK_TREE")
+            .env_remove("GIT_INDEX_FILE"))
+    };
+    let git_program = Path::new("git");
+    for args in [
+        &["init", "-q"][..],
+        &["config", "user.name", "t"],
+        &["config", "user.email", "t@example.com"],
+    ] {
+        assert!(in_started(git_program, args).status.success());
+    }
+    assert!(
+        in_started(&binary, &["init", "--pre-commit"])
+            .status
+            .success()
+    );
+    assert!(in_started(&binary, &["render"]).status.success());
+    assert!(in_started(git_program, &["add", "."]).status.success());
+    let pre_commit = venv.join("bin/pre-commit");
+    let all_files = ["run", "--all-files", "--color", "never"];
+    let passing = in_started(&pre_commit, &all_files);
+    let output = text(&passing);
+    assert_eq!(passing.status.code(), Some(0), "{output}");
+    assert_eq!(output.matches("Passed").count(), 2, "{output}");
+    let starter = std::fs::read_to_string(started.join("scalegen.yaml")).unwrap();
+    std::fs::write(
+        started.join("scalegen.yaml"),
+        starter.replace("minReplicas: 3", "minReplicas: 4"),
+    )
+    .unwrap();
+    let failing = in_started(&pre_commit, &all_files);
+    let output = text(&failing);
+    assert_eq!(failing.status.code(), Some(1), "{output}");
+    assert!(output.contains("+  minReplicas: 4"), "{output}");
 }

@@ -6,8 +6,9 @@ use super::Output;
 
 /// The starter services file, valid as written (a test keeps it so).
 pub const STARTER: &str = include_str!("../../templates/scalegen.yaml.init");
-/// The pre-commit entries `init --pre-commit` writes.
-pub const PRE_COMMIT: &str = include_str!("../../templates/pre-commit-config.yaml.init");
+/// The hooks scalegen ships for pre-commit; `init --pre-commit` writes the same ones as local
+/// hooks, so the two can never disagree.
+const SHIPPED_HOOKS: &str = include_str!("../../.pre-commit-hooks.yaml");
 
 #[derive(Debug, clap::Args)]
 pub struct InitArgs {
@@ -52,14 +53,12 @@ pub fn run(out: &mut Output, args: &InitArgs) -> u8 {
                 ));
             } else {
                 out.stderr(&format!(
-                    "{} exists; add these entries under its `repos:`:\n{}",
+                    "{} exists; add this entry under its `repos:`:\n{}",
                     config.display(),
-                    PRE_COMMIT
-                        .split_once("repos:\n")
-                        .map_or(PRE_COMMIT, |(_, hooks)| hooks)
+                    local_repo_entry()
                 ));
             }
-        } else if let Err(err) = write_atomically(&config, PRE_COMMIT.as_bytes()) {
+        } else if let Err(err) = write_atomically(&config, pre_commit_config().as_bytes()) {
             return out.fatal(&err.to_string());
         } else {
             out.stderr(&format!(
@@ -69,4 +68,26 @@ pub fn run(out: &mut Output, args: &InitArgs) -> u8 {
         }
     }
     0
+}
+
+/// A whole `.pre-commit-config.yaml` with scalegen's hooks.
+pub fn pre_commit_config() -> String {
+    format!(
+        "# scalegen's hooks for pre-commit (https://pre-commit.com): `pre-commit install`, then every\n\
+         # commit checks the manifests and that generated/ is current. They run the `scalegen` on\n\
+         # your PATH.\nrepos:\n{}",
+        local_repo_entry()
+    )
+}
+
+/// The `repos:` entry: a `local` repository holding the shipped hooks, comments left out.
+fn local_repo_entry() -> String {
+    let mut entry = String::from("  - repo: local\n    hooks:\n");
+    for line in SHIPPED_HOOKS.lines() {
+        if line.trim_start().starts_with('#') {
+            continue;
+        }
+        entry.push_str(&format!("      {line}\n"));
+    }
+    entry
 }
