@@ -233,6 +233,14 @@ fn exit_statuses_and_deny_warnings() {
     let output = scalegen().args(["check", "no/such/dir"]).output().unwrap();
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr_of(&output).contains("no/such/dir: no such file or directory"));
+    // The repository's services file applies, but with input missing, no service's HPA can be
+    // called missing.
+    assert!(
+        !stderr_of(&output).contains("SG702"),
+        "{}",
+        stderr_of(&output)
+    );
+    assert!(stderr_of(&output).contains("`missing-hpa` did not run"));
     let output = scalegen()
         .args(["check", "--kubernetes-version", "latest", "-"])
         .output()

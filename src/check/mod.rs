@@ -148,6 +148,13 @@ pub fn read(inputs: &[Input]) -> ReadInputs {
     ReadInputs(read)
 }
 
+impl ReadInputs {
+    /// Every input could be read.
+    pub fn complete(&self) -> bool {
+        self.0.iter().all(Result::is_ok)
+    }
+}
+
 /// [`run`] over inputs already [`read`].
 pub fn run_read(read: ReadInputs, settings: &Settings) -> Outcome {
     let total = read.0.len();

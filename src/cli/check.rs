@@ -5,6 +5,7 @@ use scalegen::check::{self, Settings};
 use scalegen::diagnostics::report;
 use scalegen::document;
 use scalegen::k8s::api_versions::KubernetesVersion;
+use scalegen::rules::missing_hpa::MISSING_HPA;
 use scalegen::rules::missing_scale_target::MISSING_SCALE_TARGET;
 use scalegen::yaml;
 
@@ -56,6 +57,12 @@ pub fn run(out: &mut Output, args: &CheckArgs) -> u8 {
     };
     if args.allow_missing_targets {
         policy.turn_off(&MISSING_SCALE_TARGET);
+    }
+    // What could not be read may hold the very HPA or workload these rules would call missing.
+    let incomplete = !problems.is_empty() || !read.complete();
+    if incomplete {
+        policy.turn_off(&MISSING_SCALE_TARGET);
+        policy.turn_off(&MISSING_HPA);
     }
     let mut settings = Settings::new(policy);
     settings.kubernetes = args.kubernetes_version;
@@ -123,6 +130,12 @@ pub fn run(out: &mut Output, args: &CheckArgs) -> u8 {
     report_diagnostics(out, outcome.diagnostics, args.options.format);
     for problem in problems.iter().chain(&outcome.unreadable) {
         out.fatal(problem);
+    }
+    if incomplete && args.options.format == Format::Human {
+        out.stderr(&format!(
+            "note: with input missing, `{}` and `{}` did not run\n",
+            MISSING_SCALE_TARGET.name, MISSING_HPA.name
+        ));
     }
     if args.options.format == Format::Human {
         out.stderr(&summary);
