@@ -583,10 +583,13 @@ fn readme_injection_round_trip() {
     );
     assert_eq!(run(&["--inject", "README.md"]).status.code(), Some(0));
     assert_eq!(std::fs::read_to_string(&readme).unwrap(), once);
+    // Unbalanced markers stop the run before anything is written, `--out` included.
+    std::fs::remove_dir_all(ws.path().join("generated")).unwrap();
     std::fs::write(&readme, "# Platform\n<!-- END SCALEGEN -->\n").unwrap();
     let output = run(&["--inject", "README.md"]);
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("README.md:2:1"));
+    assert!(!ws.path().join("generated").exists());
 }
 
 /// The repo's own `generated/` and README region are current: CI fails when they are stale.

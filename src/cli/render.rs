@@ -100,6 +100,15 @@ pub fn run(out: &mut Output, args: &RenderArgs) -> u8 {
         out.stdout(&stream.join("---\n"));
         return 0;
     }
+    // The injected region is worked out before anything is written, so that a README without
+    // markers or a broken template stops the run with `--out` untouched.
+    let injection = match &args.inject {
+        Some(target) => match prepare_injection(&services, &options, target) {
+            Ok(injection) => Some(injection),
+            Err(message) => return out.fatal(&message),
+        },
+        None => None,
+    };
     let mut status = 0;
     if args.check {
         match write::check(&args.out, &rendered.outputs) {
@@ -129,11 +138,41 @@ pub fn run(out: &mut Output, args: &RenderArgs) -> u8 {
             Err(err) => return out.fatal(&err.to_string()),
         }
     }
-    if let Some(target) = &args.inject {
-        let injected = inject(out, args, &services, &options, target);
-        status = status.max(injected);
+    if let Some(injection) = injection {
+        status = status.max(inject(out, args, injection));
     }
     status
+}
+
+/// A file with its scalegen region as it is and as it should be.
+struct Injection<'a> {
+    target: &'a Path,
+    text: String,
+    updated: String,
+}
+
+fn prepare_injection<'a>(
+    services: &scalegen::model::Services,
+    options: &Options,
+    target: &'a Path,
+) -> Result<Injection<'a>, String> {
+    let text =
+        std::fs::read_to_string(target).map_err(|err| format!("{}: {err}", target.display()))?;
+    let tables = render::docs::tables(services, options).map_err(|err| err.to_string())?;
+    let updated = write::inject(&text, &tables).map_err(|err| {
+        format!(
+            "{}:{}:1: {}\n  help: {}",
+            target.display(),
+            err.line,
+            err.message,
+            err.help
+        )
+    })?;
+    Ok(Injection {
+        target,
+        text,
+        updated,
+    })
 }
 
 /// The flags to repeat in "run `scalegen render …` to update".
@@ -189,33 +228,12 @@ fn summarize(out: &mut Output, dir: &Path, report: &write::WriteReport) {
     out.stderr(&text);
 }
 
-fn inject(
-    out: &mut Output,
-    args: &RenderArgs,
-    services: &scalegen::model::Services,
-    options: &Options,
-    target: &Path,
-) -> u8 {
-    let text = match std::fs::read_to_string(target) {
-        Ok(text) => text,
-        Err(err) => return out.fatal(&format!("{}: {err}", target.display())),
-    };
-    let tables = match render::docs::tables(services, options) {
-        Ok(tables) => tables,
-        Err(err) => return out.fatal(&err.to_string()),
-    };
-    let updated = match write::inject(&text, &tables) {
-        Ok(updated) => updated,
-        Err(err) => {
-            return out.fatal(&format!(
-                "{}:{}:1: {}\n  help: {}",
-                target.display(),
-                err.line,
-                err.message,
-                err.help
-            ));
-        }
-    };
+fn inject(out: &mut Output, args: &RenderArgs, injection: Injection<'_>) -> u8 {
+    let Injection {
+        target,
+        text,
+        updated,
+    } = injection;
     if updated == text {
         if args.check {
             out.stderr(&format!(
