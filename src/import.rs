@@ -215,6 +215,9 @@ fn read_hpa(input: &ImportInput) -> Result<Found, String> {
     let target_ref = spec.get("scaleTargetRef").cloned().unwrap_or_default();
     let kind = target_ref.get("kind").and_then(Value::as_str).unwrap_or("");
     let target_name = target_ref.get("name").and_then(Value::as_str).unwrap_or("");
+    if kind.is_empty() || target_name.is_empty() {
+        return Err("its `spec.scaleTargetRef` has no `kind` or no `name`".into());
+    }
     if !matches!(kind, "Deployment" | "StatefulSet" | "ReplicaSet") {
         return Err(format!(
             "it scales a `{kind}`; the services file targets a Deployment, StatefulSet or ReplicaSet"

@@ -149,9 +149,17 @@ fn what_cannot_be_expressed_is_said() {
             "Bad_Name",
             json!({"scaleTargetRef": target, "maxReplicas": 5}),
         ),
+        hpa("untargeted", json!({"maxReplicas": 5})),
     ];
     let imported = import(&inputs);
-    assert_eq!((imported.services, imported.skipped), (1, 3));
+    assert_eq!((imported.services, imported.skipped), (1, 4));
+    assert!(
+        imported.warnings.join("\n").contains(
+            "untargeted.yaml:1: not imported: its `spec.scaleTargetRef` has no `kind` or no `name`"
+        ),
+        "{:?}",
+        imported.warnings
+    );
     let warnings = imported.warnings.join("\n");
     assert!(
         warnings.contains("queue.yaml:1: not imported: none of its metrics can be expressed"),
