@@ -32,7 +32,7 @@ fn run(path: &Path) -> Diagnostics {
         .next()
         .and_then(|l| l.strip_prefix("# scalegen-fixture: --kubernetes-version "))
     {
-        settings.kubernetes = version.trim().parse().expect("a Kubernetes version");
+        settings.for_kubernetes(version.trim().parse().expect("a Kubernetes version"));
     }
     let stem = path.file_stem().unwrap().to_string_lossy();
     let valid = relative.starts_with("valid");

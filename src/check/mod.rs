@@ -48,7 +48,8 @@ pub struct Settings {
     pub services: Option<Services>,
     /// The Kubernetes release whose API the manifests are applied to.
     pub kubernetes: KubernetesVersion,
-    /// Feature gates and validation generation of the API server.
+    /// Feature gates and validation generation of the API server; follows `kubernetes`
+    /// unless set on its own (see [`Settings::for_kubernetes`]).
     pub api: ValidationOptions,
 }
 
@@ -58,8 +59,14 @@ impl Settings {
             policy,
             services: None,
             kubernetes: KubernetesVersion::DEFAULT,
-            api: ValidationOptions::default(),
+            api: ValidationOptions::for_kubernetes(KubernetesVersion::DEFAULT),
         }
+    }
+
+    /// Applies the manifests to `version`: its served apiVersions and its API server.
+    pub fn for_kubernetes(&mut self, version: KubernetesVersion) {
+        self.kubernetes = version;
+        self.api = ValidationOptions::for_kubernetes(version);
     }
 
     /// The service an HPA belongs to: the one it is named after (as `render` names them), or

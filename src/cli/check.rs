@@ -65,7 +65,7 @@ pub fn run(out: &mut Output, args: &CheckArgs) -> u8 {
         policy.turn_off(&MISSING_HPA);
     }
     let mut settings = Settings::new(policy);
-    settings.kubernetes = args.kubernetes_version;
+    settings.for_kubernetes(args.kubernetes_version);
 
     let services_path = match (&args.services, args.no_services) {
         (_, true) => None,

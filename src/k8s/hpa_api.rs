@@ -90,6 +90,8 @@
 //! * The newer `spec.selectionStrategy` feature work is not modelled.
 
 use serde::Serialize;
+
+use crate::k8s::api_versions::KubernetesVersion;
 use serde_json::{Map, Value, json};
 use std::fmt;
 
@@ -308,6 +310,25 @@ impl Default for ValidationOptions {
             configurable_tolerance: true,
             release: ValidationRelease::Current,
             require_namespace: false,
+        }
+    }
+}
+
+impl ValidationOptions {
+    /// The API server of a Kubernetes release, every gate at that release's default.
+    ///
+    /// The apiVersion checks of `scaleTargetRef` and `describedObject`, and the new
+    /// `maxReplicas` messages, came with kubernetes/kubernetes#132537 (merged June 2025,
+    /// released in 1.34); `HPAConfigurableTolerance` is on by default from 1.35.
+    pub fn for_kubernetes(version: KubernetesVersion) -> Self {
+        ValidationOptions {
+            configurable_tolerance: version >= KubernetesVersion::new(1, 35),
+            release: if version >= KubernetesVersion::new(1, 34) {
+                ValidationRelease::Current
+            } else {
+                ValidationRelease::BeforeApiVersionChecks
+            },
+            ..ValidationOptions::default()
         }
     }
 }
@@ -757,7 +778,7 @@ fn container_resource_name_errors(value: &str) -> Vec<String> {
 }
 
 /// `schema.ParseGroupVersion`: `Ok(group)` or the error text.
-fn parse_group_version(gv: &str) -> Result<&str, String> {
+pub fn parse_group_version(gv: &str) -> Result<&str, String> {
     if gv.is_empty() || gv == "/" {
         return Ok("");
     }

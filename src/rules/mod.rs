@@ -44,6 +44,7 @@ pub mod policy_value_not_positive;
 pub mod replicas_with_hpa;
 pub mod request_exceeds_limit;
 pub mod resources_drift;
+pub mod scale_target_without_group;
 pub mod unavailable_api_version;
 pub mod unknown_metric_container;
 pub mod unknown_priority;

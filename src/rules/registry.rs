@@ -47,6 +47,7 @@ pub static ALL: &[&Rule] = &[
     &duplicate_scale_target::DUPLICATE_SCALE_TARGET,
     &replicas_with_hpa::REPLICAS_WITH_HPA,
     &unknown_metric_container::UNKNOWN_METRIC_CONTAINER,
+    &scale_target_without_group::SCALE_TARGET_WITHOUT_GROUP,
     &hpa_drift::HPA_DRIFT,
     &missing_hpa::MISSING_HPA,
     &orphaned_hpa::ORPHANED_HPA,
@@ -164,6 +165,10 @@ pub static HPA_CHECKS: &[(&Rule, HpaCheck)] = &[
     (
         &utilization_out_of_range::UTILIZATION_OUT_OF_RANGE,
         utilization_out_of_range::check_hpa,
+    ),
+    (
+        &scale_target_without_group::SCALE_TARGET_WITHOUT_GROUP,
+        scale_target_without_group::check_hpa,
     ),
     (&hpa_drift::HPA_DRIFT, hpa_drift::check_hpa),
     (&orphaned_hpa::ORPHANED_HPA, orphaned_hpa::check_hpa),
