@@ -45,6 +45,7 @@ pub mod replicas_with_hpa;
 pub mod request_exceeds_limit;
 pub mod resources_drift;
 pub mod scale_target_without_group;
+pub mod tolerance_dropped;
 pub mod unavailable_api_version;
 pub mod unknown_metric_container;
 pub mod unknown_priority;

@@ -48,6 +48,7 @@ pub static ALL: &[&Rule] = &[
     &replicas_with_hpa::REPLICAS_WITH_HPA,
     &unknown_metric_container::UNKNOWN_METRIC_CONTAINER,
     &scale_target_without_group::SCALE_TARGET_WITHOUT_GROUP,
+    &tolerance_dropped::TOLERANCE_DROPPED,
     &hpa_drift::HPA_DRIFT,
     &missing_hpa::MISSING_HPA,
     &orphaned_hpa::ORPHANED_HPA,
@@ -169,6 +170,10 @@ pub static HPA_CHECKS: &[(&Rule, HpaCheck)] = &[
     (
         &scale_target_without_group::SCALE_TARGET_WITHOUT_GROUP,
         scale_target_without_group::check_hpa,
+    ),
+    (
+        &tolerance_dropped::TOLERANCE_DROPPED,
+        tolerance_dropped::check_hpa,
     ),
     (&hpa_drift::HPA_DRIFT, hpa_drift::check_hpa),
     (&orphaned_hpa::ORPHANED_HPA, orphaned_hpa::check_hpa),
