@@ -84,7 +84,7 @@ pub fn pre_commit_config() -> String {
 fn local_repo_entry() -> String {
     let mut entry = String::from("  - repo: local\n    hooks:\n");
     for line in SHIPPED_HOOKS.lines() {
-        if line.trim_start().starts_with('#') {
+        if line.trim_start().starts_with('#') || line.trim().is_empty() {
             continue;
         }
         entry.push_str(&format!("      {line}\n"));
