@@ -10,11 +10,16 @@ use scalegen::check::{self, Settings};
 use scalegen::policy::Policy;
 use scalegen::source::SourceFile;
 
-static SETTINGS: LazyLock<Settings> = LazyLock::new(|| {
-    let example = SourceFile::new("scalegen.yaml", include_str!("../../scalegen.yaml"));
-    let mut settings = Settings::new(Policy::default_policy());
-    settings.services = check::load_services(&example, &settings.policy).0;
-    settings
+/// The default release (older API validation, tolerance dropped) and a newer one (apiVersion
+/// checks, tolerance validated), each with the example services file.
+static SETTINGS: LazyLock<[Settings; 2]> = LazyLock::new(|| {
+    ["1.33", "1.35"].map(|version| {
+        let example = SourceFile::new("scalegen.yaml", include_str!("../../scalegen.yaml"));
+        let mut settings = Settings::new(Policy::default_policy());
+        settings.for_kubernetes(version.parse().expect("a Kubernetes version"));
+        settings.services = check::load_services(&example, &settings.policy).0;
+        settings
+    })
 });
 
 fuzz_target!(|data: &[u8]| {
@@ -22,9 +27,11 @@ fuzz_target!(|data: &[u8]| {
     if not_text.is_some() {
         return;
     }
-    let outcome = check::check_source(&file, &SETTINGS, None);
-    for d in outcome.diagnostics.iter() {
-        assert!(d.primary.is_some(), "{d:?}");
-        let _ = scalegen::diagnostics::report::human(d, scalegen::diagnostics::report::HumanOptions::PLAIN);
+    for settings in SETTINGS.iter() {
+        let outcome = check::check_source(&file, settings, None);
+        for d in outcome.diagnostics.iter() {
+            assert!(d.primary.is_some(), "{d:?}");
+            let _ = scalegen::diagnostics::report::human(d, scalegen::diagnostics::report::HumanOptions::PLAIN);
+        }
     }
 });
