@@ -230,17 +230,24 @@ fn exit_statuses_and_deny_warnings() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
-    let output = scalegen().args(["check", "no/such/dir"]).output().unwrap();
+    // A services file applies, but with input missing, no service's HPA can be called missing.
+    let project = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scalegen.yaml"),
+        project.path().join("scalegen.yaml"),
+    )
+    .unwrap();
+    let output = scalegen()
+        .current_dir(project.path())
+        .args(["check", "no/such/dir"])
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(2));
-    assert!(stderr_of(&output).contains("no/such/dir: no such file or directory"));
-    // The repository's services file applies, but with input missing, no service's HPA can be
-    // called missing.
-    assert!(
-        !stderr_of(&output).contains("SG702"),
-        "{}",
-        stderr_of(&output)
-    );
-    assert!(stderr_of(&output).contains("`missing-hpa` did not run"));
+    let stderr = stderr_of(&output);
+    assert!(stderr.contains("no/such/dir: no such file or directory"));
+    assert!(stderr.contains("against scalegen.yaml"), "{stderr}");
+    assert!(!stderr.contains("SG702"), "{stderr}");
+    assert!(stderr.contains("`missing-hpa` did not run"), "{stderr}");
     let output = scalegen()
         .args(["check", "--kubernetes-version", "latest", "-"])
         .output()
@@ -390,5 +397,43 @@ fn this_repository_passes_its_own_check() {
         stderr_of(&output).contains("no problems"),
         "{}",
         stderr_of(&output)
+    );
+}
+
+#[test]
+fn feature_gates_change_what_the_api_server_does() {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/check/invalid/tolerance-dropped.yaml");
+    let check = |extra: &[&str]| {
+        scalegen()
+            .args(["check", "--no-services", "--kubernetes-version", "1.34"])
+            .args(extra)
+            .arg(&fixture)
+            .output()
+            .unwrap()
+    };
+    // At 1.34 the tolerance gate is off by default: the server drops the field.
+    let output = check(&[]);
+    assert!(
+        stderr_of(&output).contains("warning[SG606]"),
+        "{}",
+        stderr_of(&output)
+    );
+    // With the gate on, the tolerance applies and is validated.
+    let output = check(&["--feature-gates", "HPAConfigurableTolerance=true"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    assert!(
+        !stderr_of(&output).contains("SG606"),
+        "{}",
+        stderr_of(&output)
+    );
+    let output = check(&["--feature-gates", "HPAConfigurableTolerance=maybe"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr_of(&output).contains("a gate is `true` or `false`, not `maybe`"));
+    let output = check(&["--feature-gates", "HPAAutoscaleEverything=true"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr_of(&output)
+            .contains("unknown feature gate `HPAAutoscaleEverything` (known: HPAScaleToZero, HPAConfigurableTolerance)")
     );
 }

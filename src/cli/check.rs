@@ -26,9 +26,14 @@ pub struct CheckArgs {
     /// Do not read a services file, even `scalegen.yaml`.
     #[arg(long, conflicts_with = "services")]
     pub no_services: bool,
-    /// The Kubernetes release the manifests are applied to: which apiVersions are served.
+    /// The Kubernetes release the manifests are applied to: which apiVersions it serves and
+    /// which validation its API server runs.
     #[arg(long, value_name = "MAJOR.MINOR", default_value_t = KubernetesVersion::DEFAULT)]
     pub kubernetes_version: KubernetesVersion,
+    /// API server feature gates that differ from the release's defaults, as the API server
+    /// takes them: `HPAConfigurableTolerance=true,HPAScaleToZero=true`.
+    #[arg(long, value_name = "NAME=BOOL,...", value_parser = parse_feature_gates)]
+    pub feature_gates: Option<FeatureGates>,
     /// Do not report HPAs whose target workload is not among the checked manifests (for
     /// repositories that keep workloads and HPAs apart).
     #[arg(long)]
@@ -66,6 +71,11 @@ pub fn run(out: &mut Output, args: &CheckArgs) -> u8 {
     }
     let mut settings = Settings::new(policy);
     settings.for_kubernetes(args.kubernetes_version);
+    for (gate, enabled) in args.feature_gates.iter().flat_map(|g| &g.0) {
+        if let Err(err) = settings.api.set_feature_gate(gate, *enabled) {
+            return out.fatal(&format!("--feature-gates: {err}"));
+        }
+    }
 
     let services_path = match (&args.services, args.no_services) {
         (_, true) => None,
@@ -172,4 +182,27 @@ fn summary(outcome: &check::Outcome, services: &Option<PathBuf>, started: Instan
         plural(outcome.objects, "object"),
         report::counts(&outcome.diagnostics),
     )
+}
+
+/// `--feature-gates`: name and setting, in the order given.
+#[derive(Clone, Debug)]
+pub struct FeatureGates(Vec<(String, bool)>);
+
+fn parse_feature_gates(text: &str) -> Result<FeatureGates, String> {
+    text.split(',')
+        .filter(|pair| !pair.trim().is_empty())
+        .map(|pair| {
+            let (name, value) = pair
+                .split_once('=')
+                .ok_or_else(|| format!("`{pair}`: write a gate as `NAME=true` or `NAME=false`"))?;
+            let enabled = value.trim().parse::<bool>().map_err(|_| {
+                format!(
+                    "`{pair}`: a gate is `true` or `false`, not `{}`",
+                    value.trim()
+                )
+            })?;
+            Ok((name.trim().to_owned(), enabled))
+        })
+        .collect::<Result<_, _>>()
+        .map(FeatureGates)
 }
