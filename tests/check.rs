@@ -71,11 +71,7 @@ fn run(path: &Path) -> Diagnostics {
 }
 
 fn human(diagnostics: &Diagnostics) -> String {
-    diagnostics
-        .iter()
-        .map(|d| report::human(d, HumanOptions::PLAIN))
-        .collect::<Vec<_>>()
-        .join("\n")
+    report::human_all(diagnostics, HumanOptions::PLAIN)
 }
 
 #[test]

@@ -31,11 +31,7 @@ fn run(path: &Path) -> scalegen::diagnostics::Diagnostics {
 }
 
 fn human(diagnostics: &scalegen::diagnostics::Diagnostics) -> String {
-    diagnostics
-        .iter()
-        .map(|d| report::human(d, HumanOptions::PLAIN))
-        .collect::<Vec<_>>()
-        .join("\n")
+    report::human_all(diagnostics, HumanOptions::PLAIN)
 }
 
 #[test]

@@ -31,9 +31,8 @@ pub fn load_policy(out: &mut Output, spec: &str, format: Format) -> Result<Polic
 pub fn report_diagnostics(out: &mut Output, diagnostics: Diagnostics, format: Format) {
     match format {
         Format::Human => {
-            let mut text = String::new();
-            for d in diagnostics.iter() {
-                text.push_str(&report::human(d, out.human_options()));
+            let mut text = report::human_all(&diagnostics, out.human_options());
+            if !text.is_empty() {
                 text.push('\n');
             }
             out.stderr(&text);

@@ -2,7 +2,6 @@
 //! the only place that turns diagnostics into text.
 
 use std::fmt;
-use std::io::{self, Write};
 use std::sync::Arc;
 
 use miette::{
@@ -60,15 +59,13 @@ pub fn plain_line(d: &Diagnostic) -> String {
     format!("{place}{}[{}]: {}", d.severity, d.rule.code, d.message)
 }
 
-pub fn write_human(
-    out: &mut dyn Write,
-    diagnostics: &Diagnostics,
-    options: HumanOptions,
-) -> io::Result<()> {
-    for d in diagnostics.iter() {
-        out.write_all(human(d, options).as_bytes())?;
-    }
-    Ok(())
+/// Every diagnostic rendered by [`human`], separated by blank lines.
+pub fn human_all(diagnostics: &Diagnostics, options: HumanOptions) -> String {
+    diagnostics
+        .iter()
+        .map(|d| human(d, options))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// "2 errors, 1 warning" (or "no problems").
