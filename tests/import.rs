@@ -318,20 +318,11 @@ proptest! {
 /// imported with the autoscaling/v2 behavior defaults and a warning; they round-trip to those.
 #[test]
 fn corpus_hpas_round_trip() {
-    let Some(dir) = support::corpus_dir() else {
-        println!("skipped: no corpus at ../shared/corpus/real");
+    let Some(paths) = support::corpus_files() else {
         return;
     };
     let (mut exact, mut legacy, mut not_expressible, mut total) = (0, 0, 0, 0);
-    let mut paths: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    paths.sort();
-    for path in paths
-        .iter()
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "yml"))
-    {
+    for path in &paths {
         let Ok(text) = std::fs::read_to_string(path) else {
             continue;
         };
