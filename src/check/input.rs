@@ -40,10 +40,8 @@ impl Input {
             Input::File { path, .. } => path.as_path(),
             Input::Stdin => Path::new("-"),
         };
-        document::read(path, self.display(), Limits::MANIFESTS.max_bytes).map_err(|err| match err {
-            document::ReadError::NotFound { path } => format!("{path}: no such file"),
-            other => other.to_string(),
-        })
+        document::read(path, self.display(), Limits::MANIFESTS.max_bytes)
+            .map_err(|err| err.to_string())
     }
 }
 

@@ -2,7 +2,7 @@
 //! dropped: an HPA's target and metrics, a workload's containers and replicas, each with the
 //! place it is written. A large input is checked file by file and only this stays in memory.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use serde_json::Value;
@@ -132,10 +132,7 @@ impl Facts {
                 target: text("kind").zip(text("name")),
                 target_place: Place::of(object, "/spec/scaleTargetRef/name"),
                 metrics,
-                service: object
-                    .settings
-                    .service_of_hpa(object)
-                    .map(|s| s.name.clone()),
+                service: hpa.service.map(|s| s.name.clone()),
             }),
         }
     }
@@ -200,9 +197,28 @@ impl Facts {
 pub struct Inventory<'s> {
     pub objects: Vec<Facts>,
     pub settings: &'s Settings,
+    /// The workloads of `objects` by kind and name: their indices, in order.
+    workloads_by_name: HashMap<(String, String), Vec<usize>>,
 }
 
-impl Inventory<'_> {
+impl<'s> Inventory<'s> {
+    pub fn new(objects: Vec<Facts>, settings: &'s Settings) -> Self {
+        let mut workloads_by_name: HashMap<(String, String), Vec<usize>> = HashMap::new();
+        for (index, object) in objects.iter().enumerate() {
+            if let FactsKind::Workload(_) = object.kind {
+                workloads_by_name
+                    .entry((object.id.kind.clone(), object.id.name.clone()))
+                    .or_default()
+                    .push(index);
+            }
+        }
+        Self {
+            objects,
+            settings,
+            workloads_by_name,
+        }
+    }
+
     pub fn hpas(&self) -> impl Iterator<Item = (&Facts, &HpaFacts)> {
         self.objects.iter().filter_map(|o| match &o.kind {
             FactsKind::Hpa(h) => Some((o, h)),
@@ -224,12 +240,20 @@ impl Inventory<'_> {
         hpa: &'i Facts,
         facts: &'i HpaFacts,
     ) -> impl Iterator<Item = (&'i Facts, &'i WorkloadFacts)> + 'i {
-        self.workloads().filter(move |(workload, _)| {
-            facts.target.as_ref().is_some_and(|(kind, name)| {
-                workload.id.kind == *kind
-                    && workload.id.name == *name
-                    && workload.id.same_namespace(&hpa.id)
+        facts
+            .target
+            .as_ref()
+            .and_then(|target| self.workloads_by_name.get(target))
+            .into_iter()
+            .flatten()
+            .filter_map(move |&index| {
+                let workload = &self.objects[index];
+                match &workload.kind {
+                    FactsKind::Workload(w) if workload.id.same_namespace(&hpa.id) => {
+                        Some((workload, w))
+                    }
+                    _ => None,
+                }
             })
-        })
     }
 }

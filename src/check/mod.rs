@@ -249,10 +249,7 @@ fn finish(found: Found, settings: &Settings) -> Outcome {
         mut skipped,
         objects,
     } = found;
-    let inventory = Inventory {
-        objects: facts,
-        settings,
-    };
+    let inventory = Inventory::new(facts, settings);
     let mut ctx = Context::new(&settings.policy);
     for (rule, check) in registry::INVENTORY_CHECKS {
         if ctx.enabled(rule) {
@@ -374,7 +371,7 @@ fn check_object(
     };
 
     // Structure: the object against the schema of its apiVersion.
-    let issues = match schemas::validator(&object.api_version, &object.kind) {
+    let issues = match schemas::validator(&object.api_version, &object.id.kind) {
         Some(schema) if !schema.is_valid(&object.json) => {
             structure::issues(schema.schema(), schema.iter_errors(&object.json))
         }
@@ -390,7 +387,7 @@ fn check_object(
     let (suppressions, invalid) = suppress::read(&object);
     found.diagnostics.extend(invalid);
     let mut api_diagnostics = Vec::new();
-    if object.kind == object::HPA {
+    if object.id.kind == object::HPA {
         if let Some(hpa) = Hpa::new(&object) {
             api_diagnostics = api::validate(&hpa, stored);
             for (rule, check) in registry::HPA_CHECKS {

@@ -10,6 +10,7 @@ use serde_json::Value;
 
 use crate::diagnostics::{Diagnostic, Label};
 use crate::k8s::hpa_api::{self, ConvertedHpa};
+use crate::model::Service;
 use crate::rules::Rule;
 use crate::source::{SourceFile, Span};
 use crate::yaml::{self, Node};
@@ -62,7 +63,6 @@ pub struct Object<'a> {
     /// The JSON view of `node`, which schemas and the API validation read.
     pub json: Value,
     pub api_version: String,
-    pub kind: String,
     pub id: ObjectId,
     pub settings: &'a Settings,
 }
@@ -95,14 +95,13 @@ impl<'a> Object<'a> {
             name: text("/metadata/name")
                 .or_else(|| text("/metadata/generateName").map(|g| format!("{g}*")))
                 .unwrap_or_else(|| "<unnamed>".into()),
-            kind: kind.clone(),
+            kind,
         };
         Self {
             file,
             node,
             json,
             api_version,
-            kind,
             id,
             settings,
         }
@@ -117,12 +116,6 @@ impl<'a> Object<'a> {
     /// pointer that leads nowhere, its nearest written ancestor.
     pub fn span(&self, pointer: &str) -> Span {
         self.node.locate(pointer).label()
-    }
-
-    /// The span of the key at `pointer` (of the value when it has no key, like a list item).
-    pub fn key_span(&self, pointer: &str) -> Span {
-        let located = self.node.locate(pointer);
-        located.key.unwrap_or(located.value)
     }
 
     pub fn label(&self, pointer: &str, text: impl Into<String>) -> Label {
@@ -161,13 +154,20 @@ impl<'a> Object<'a> {
 pub struct Hpa<'o, 'a> {
     pub object: &'o Object<'a>,
     pub converted: ConvertedHpa,
+    /// The service of the services file the HPA belongs to ([`Settings::service_of_hpa`]).
+    pub service: Option<&'a Service>,
 }
 
 impl<'o, 'a> Hpa<'o, 'a> {
     /// `None` when the apiVersion is not one of the HPA versions the API engine reads.
     pub fn new(object: &'o Object<'a>) -> Option<Self> {
         let converted = hpa_api::convert_to_v2(&object.json).ok()?;
-        Some(Self { object, converted })
+        let service = object.settings.service_of_hpa(object);
+        Some(Self {
+            object,
+            converted,
+            service,
+        })
     }
 
     pub fn v2(&self) -> &Value {
@@ -226,28 +226,34 @@ impl<'o, 'a> Hpa<'o, 'a> {
     /// The Resource and ContainerResource metrics of the v2 spec: (index, resource name,
     /// container, target).
     pub fn resource_metrics(&self) -> Vec<ResourceMetric<'_>> {
-        let Some(metrics) = self.spec().and_then(|s| s.get("metrics")?.as_array()) else {
-            return Vec::new();
-        };
-        metrics
-            .iter()
-            .enumerate()
-            .filter_map(|(index, metric)| {
-                let (source, field) = match metric.get("type")?.as_str()? {
-                    "Resource" => (metric.get("resource")?, "resource"),
-                    "ContainerResource" => (metric.get("containerResource")?, "containerResource"),
-                    _ => return None,
-                };
-                Some(ResourceMetric {
-                    index,
-                    field,
-                    resource: source.get("name")?.as_str()?,
-                    container: source.get("container").and_then(Value::as_str),
-                    target: source.get("target"),
-                })
-            })
-            .collect()
+        resource_metrics(self.v2())
     }
+}
+
+/// The Resource and ContainerResource metrics of an `autoscaling/v2` HPA (see
+/// [`Hpa::resource_metrics`]).
+pub fn resource_metrics(v2: &Value) -> Vec<ResourceMetric<'_>> {
+    let Some(metrics) = v2.get("spec").and_then(|s| s.get("metrics")?.as_array()) else {
+        return Vec::new();
+    };
+    metrics
+        .iter()
+        .enumerate()
+        .filter_map(|(index, metric)| {
+            let (source, field) = match metric.get("type")?.as_str()? {
+                "Resource" => (metric.get("resource")?, "resource"),
+                "ContainerResource" => (metric.get("containerResource")?, "containerResource"),
+                _ => return None,
+            };
+            Some(ResourceMetric {
+                index,
+                field,
+                resource: source.get("name")?.as_str()?,
+                container: source.get("container").and_then(Value::as_str),
+                target: source.get("target"),
+            })
+        })
+        .collect()
 }
 
 /// Where a v2 field is written in the manifest.
@@ -314,12 +320,6 @@ pub struct Container {
 }
 
 impl Container {
-    /// Whether the container ends up with a request for `resource`: written, or defaulted
-    /// from its limit as the API server does.
-    pub fn requests(&self, resource: &str) -> bool {
-        self.requests.contains_key(resource) || self.limits.contains_key(resource)
-    }
-
     /// Whether the container counts for a pod's utilization (the HPA controller sums app
     /// containers and native sidecars, never plain init containers).
     pub fn counts_for_utilization(&self) -> bool {

@@ -47,10 +47,7 @@ pub fn read(object: &Object<'_>) -> (Vec<Suppression>, Vec<Diagnostic>) {
     let Some(value) = object.annotation(IGNORE_ANNOTATION) else {
         return (suppressions, diagnostics);
     };
-    let pointer = format!(
-        "/metadata/annotations/{}",
-        IGNORE_ANNOTATION.replace('~', "~0").replace('/', "~1")
-    );
+    let pointer = crate::yaml::pointer_from(["metadata", "annotations", IGNORE_ANNOTATION]);
     let value_span = object.node.locate(&pointer).value;
     let written = &object.file.text()[value_span.start..value_span.end];
     // Find each name in the text as written, so a label underlines the name itself; escapes

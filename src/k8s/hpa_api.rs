@@ -115,15 +115,6 @@ pub enum FieldErrorKind {
 }
 
 impl FieldErrorKind {
-    /// All kinds, for lookups.
-    pub const ALL: [FieldErrorKind; 5] = [
-        FieldErrorKind::Required,
-        FieldErrorKind::Invalid,
-        FieldErrorKind::NotSupported,
-        FieldErrorKind::Forbidden,
-        FieldErrorKind::TooLong,
-    ];
-
     /// The short name used in the validation-case files (`"Required"`, …).
     pub fn as_str(self) -> &'static str {
         match self {
@@ -133,11 +124,6 @@ impl FieldErrorKind {
             FieldErrorKind::Forbidden => "Forbidden",
             FieldErrorKind::TooLong => "TooLong",
         }
-    }
-
-    /// Parses [`FieldErrorKind::as_str`]'s output.
-    pub fn from_name(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == name)
     }
 
     /// The API `StatusCause` reason (`FieldValueRequired`, …).
@@ -1700,18 +1686,6 @@ impl HpaApiVersion {
             HpaApiVersion::V2beta1 => "autoscaling/v2beta1",
         }
     }
-
-    /// The Kubernetes release that stopped serving this version, if any.
-    /// `check` may want to say so: an API server of that release or later
-    /// refuses the object outright ("no matches for kind"), whatever its
-    /// content. Validation here still checks the content as older servers did.
-    pub fn removed_in(self) -> Option<&'static str> {
-        match self {
-            HpaApiVersion::V2beta1 => Some("1.25"),
-            HpaApiVersion::V2beta2 => Some("1.26"),
-            HpaApiVersion::V1 | HpaApiVersion::V2 => None,
-        }
-    }
 }
 
 /// Why an object could not be taken as an HPA.
@@ -1912,13 +1886,14 @@ fn apply_behavior_annotation(conv: &mut ConvertedHpa, meta: &Obj, spec: &mut Obj
 /// `spec.behavior` (undefaulted). Round-trip annotations are dropped.
 pub fn convert_v1_to_v2(hpa: &Value) -> ConvertedHpa {
     let (mut conv, mut root) = new_converted(HpaApiVersion::V1, hpa);
-    let original = hpa.as_object().cloned().unwrap_or_default();
-    let spec_in = match get_obj(Some(&original), "spec") {
+    let empty = Map::new();
+    let original = hpa.as_object().unwrap_or(&empty);
+    let spec_in = match get_obj(Some(original), "spec") {
         Got::Wrong => {
             conv.v2 = Value::Object(root);
             return conv;
         }
-        g => got_to_opt(g).cloned().unwrap_or_default(),
+        g => got_to_opt(g).unwrap_or(&empty),
     };
     let mut spec = Map::new();
     for key in ["scaleTargetRef", "minReplicas", "maxReplicas"] {
@@ -1931,7 +1906,7 @@ pub fn convert_v1_to_v2(hpa: &Value) -> ConvertedHpa {
     }
 
     let mut metrics = Vec::new();
-    let meta = got_to_opt(get_obj(Some(&original), "metadata"));
+    let meta = got_to_opt(get_obj(Some(original), "metadata"));
     let annotated = meta
         .map(|m| annotation_json(m, METRICS_ANNOTATION))
         .unwrap_or_default();
@@ -1944,7 +1919,7 @@ pub fn convert_v1_to_v2(hpa: &Value) -> ConvertedHpa {
     }
     let has_annotated = !metrics.is_empty();
     let cpu = "spec.targetCPUUtilizationPercentage";
-    if let Some(target) = member(Some(&spec_in), "targetCPUUtilizationPercentage") {
+    if let Some(target) = member(Some(spec_in), "targetCPUUtilizationPercentage") {
         let k = metrics.len();
         metrics.push(json!({
             "type": "Resource",
@@ -2004,8 +1979,7 @@ pub fn convert_v2beta2_to_v2(hpa: &Value) -> ConvertedHpa {
 /// (undefaulted); a `spec.behavior` field is unknown in v2beta1 and dropped.
 pub fn convert_v2beta1_to_v2(hpa: &Value) -> ConvertedHpa {
     let (mut conv, mut root) = new_converted(HpaApiVersion::V2beta1, hpa);
-    let original = hpa.as_object().cloned().unwrap_or_default();
-    let meta = got_to_opt(get_obj(Some(&original), "metadata")).cloned();
+    let meta = got_to_opt(get_obj(hpa.as_object(), "metadata"));
     let Some(spec) = ensure_object(&mut root, "spec") else {
         conv.v2 = Value::Object(root);
         return conv;
@@ -2033,7 +2007,7 @@ pub fn convert_v2beta1_to_v2(hpa: &Value) -> ConvertedHpa {
     }
     if let Some(meta) = meta {
         let mut spec_copy = std::mem::take(spec);
-        apply_behavior_annotation(&mut conv, &meta, &mut spec_copy);
+        apply_behavior_annotation(&mut conv, meta, &mut spec_copy);
         *spec = spec_copy;
     }
     drop_round_trip_annotations(&mut root);
@@ -2301,13 +2275,10 @@ pub fn parse_field_path(path: &str) -> Vec<PathSegment> {
 /// `spec.metrics[0].resource.name` → `/spec/metrics/0/resource/name`,
 /// `metadata.annotations[a.io/b]` → `/metadata/annotations/a.io~1b`.
 pub fn field_path_to_json_pointer(path: &str) -> String {
-    let mut out = String::new();
-    for segment in parse_field_path(path) {
+    crate::yaml::pointer_from(parse_field_path(path).into_iter().map(|segment| {
         let (PathSegment::Field(s) | PathSegment::Bracket(s)) = segment;
-        out.push('/');
-        out.push_str(&s.replace('~', "~0").replace('/', "~1"));
-    }
-    out
+        s
+    }))
 }
 
 /// The deepest node of `doc` on the way to `pointer`: `(pointer, exact)`,
@@ -2320,8 +2291,8 @@ pub fn nearest_written_pointer(doc: &Value, pointer: &str) -> (String, bool) {
     }
     let mut node = doc;
     let mut found = String::new();
-    for token in pointer.split('/').skip(1) {
-        let key = token.replace("~1", "/").replace("~0", "~");
+    let tokens = pointer.split('/').skip(1);
+    for (token, key) in tokens.zip(crate::yaml::pointer_tokens(pointer)) {
         let next = match node {
             Value::Object(m) => m.get(&key),
             Value::Array(a) => key.parse::<usize>().ok().and_then(|i| a.get(i)),
@@ -2752,7 +2723,6 @@ mod tests {
             Err(ConvertError::NotAnHpa("Deployment".to_owned()))
         );
         assert_eq!(convert_to_v2(&json!([1])), Err(ConvertError::NotAnObject));
-        assert_eq!(HpaApiVersion::V2beta1.removed_in(), Some("1.25"));
     }
 
     #[test]

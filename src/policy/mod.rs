@@ -24,7 +24,7 @@ pub const BUILT_IN: &[(&str, &str)] = &[
 ];
 
 /// One rule's resolved setting and where each part of it was written.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 struct RuleSetting {
     /// `None` for off.
     severity: Option<Severity>,
@@ -61,11 +61,16 @@ pub struct PolicyError(pub Vec<Diagnostic>);
 impl Policy {
     /// Loads a built-in policy by name.
     pub fn built_in(name: &str) -> Option<Policy> {
+        Self::built_in_depth(name, 0)
+    }
+
+    /// [`Policy::built_in`], `depth` policies down a chain of `extends`.
+    fn built_in_depth(name: &str, depth: usize) -> Option<Policy> {
         let text = BUILT_IN.iter().find(|(n, _)| *n == name)?.1;
         let file = SourceFile::new(format!("policies/{name}.yaml (built in)"), text);
         // The built-in policies are tested to load and to pass the policy schema; skipping the
         // schema here keeps its compilation off every run's start-up.
-        Policy::load_depth(&file, 0, false).ok()
+        Policy::load_depth(&file, depth, false).ok()
     }
 
     /// The default policy.
@@ -113,7 +118,7 @@ impl Policy {
         });
         let mut policy = match json.get("extends").and_then(Value::as_str) {
             Some(base) if depth < 4 => {
-                let mut base = Policy::built_in(base).ok_or_else(|| {
+                let mut base = Policy::built_in_depth(base, depth + 1).ok_or_else(|| {
                     PolicyError(vec![Diagnostic::new(
                         &input::INVALID_VALUE,
                         format!("there is no built-in policy `{base}`"),
@@ -131,14 +136,7 @@ impl Policy {
         let unlisted_off = json.get("unlisted").and_then(Value::as_str) == Some("off");
         if unlisted_off {
             for rule in registry::ALL {
-                policy
-                    .rules
-                    .entry(rule.code)
-                    .or_insert_with(|| RuleSetting {
-                        severity: None,
-                        params: Map::new(),
-                        origins: BTreeMap::new(),
-                    });
+                policy.rules.entry(rule.code).or_default();
             }
             for setting in policy.rules.values_mut() {
                 setting.severity = None;
@@ -188,14 +186,7 @@ impl Policy {
     /// Turns a rule off, as `severity: off` in the policy would (for command-line switches such
     /// as `check --allow-missing-targets`).
     pub fn turn_off(&mut self, rule: &'static Rule) {
-        self.rules
-            .entry(rule.code)
-            .or_insert_with(|| RuleSetting {
-                severity: None,
-                params: Map::new(),
-                origins: BTreeMap::new(),
-            })
-            .severity = None;
+        self.rules.entry(rule.code).or_default().severity = None;
     }
 
     /// The parameters the policy sets for a rule (without `severity`), as written.
@@ -207,7 +198,7 @@ impl Policy {
     pub fn params<P: DeserializeOwned + Default>(&self, rule: &'static Rule) -> P {
         self.rules
             .get(rule.code)
-            .and_then(|s| serde_json::from_value(Value::Object(s.params.clone())).ok())
+            .and_then(|s| P::deserialize(&s.params).ok())
             .unwrap_or_default()
     }
 

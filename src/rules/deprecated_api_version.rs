@@ -29,7 +29,7 @@ declare_rule! {
 
 pub fn check_object(object: &Object<'_>, ctx: &mut Context<'_>) {
     let release = object.settings.kubernetes;
-    let (kind, version) = (&object.kind, &object.api_version);
+    let (kind, version) = (&object.id.kind, &object.api_version);
     let Some(Availability::Deprecated(served)) = api_versions::availability(kind, version, release)
     else {
         return;

@@ -110,23 +110,19 @@ pub fn check_services(services: &Services, ctx: &mut Context<'_>) {
 }
 
 pub fn check_hpa(hpa: &Hpa<'_, '_>, ctx: &mut Context<'_>) {
-    let params: Params = ctx.params(&EXCEEDS_PRIORITY_CAP);
     let object = hpa.object;
     let settings = object.settings;
     let annotation = crate::render::hpa::PRIORITY_ANNOTATION;
     let (priority, source) = match object.annotation(annotation) {
         Some(priority) => {
-            let pointer = format!(
-                "/metadata/annotations/{}",
-                annotation.replace('~', "~0").replace('/', "~1")
-            );
+            let pointer = crate::yaml::pointer_from(["metadata", "annotations", annotation]);
             (
                 priority.to_owned(),
                 Some(object.label(&pointer, format!("a `{priority}` service"))),
             )
         }
         None => {
-            let Some(service) = settings.service_of_hpa(object) else {
+            let Some(service) = hpa.service else {
                 return;
             };
             let Some(priority) = &service.priority else {
@@ -144,6 +140,7 @@ pub fn check_hpa(hpa: &Hpa<'_, '_>, ctx: &mut Context<'_>) {
             (priority.value.clone(), label)
         }
     };
+    let params: Params = ctx.params(&EXCEEDS_PRIORITY_CAP);
     let (Some(&cap), Some(max)) = (params.caps.get(&priority), hpa.spec_i32("maxReplicas")) else {
         return;
     };

@@ -1,6 +1,6 @@
 use serde_json::Value;
 
-use crate::check::object::Hpa;
+use crate::check::object::{self, Hpa};
 use crate::declare_rule;
 use crate::diagnostics::Label;
 use crate::k8s::hpa_api;
@@ -92,10 +92,7 @@ fn show(value: Option<&Value>) -> Option<String> {
 
 pub fn check_hpa(hpa: &Hpa<'_, '_>, ctx: &mut Context<'_>) {
     let settings = hpa.object.settings;
-    let (Some(services), Some(service)) = (
-        settings.services.as_ref(),
-        settings.service_of_hpa(hpa.object),
-    ) else {
+    let (Some(services), Some(service)) = (settings.services.as_ref(), hpa.service) else {
         return;
     };
     let Ok(mut rendered) = serde_json::to_value(crate::render::hpa::build(services, service))
@@ -109,15 +106,16 @@ pub fn check_hpa(hpa: &Hpa<'_, '_>, ctx: &mut Context<'_>) {
         service,
         ctx,
     };
-    let actual = hpa.v2().clone();
-    let at = |v: &Value, pointer: &str| v.pointer(pointer).cloned();
+    let actual = hpa.v2();
 
     // A manifest without a namespace is applied to one by `kubectl apply -n` or kustomize's
     // `namespace:`; only a different namespace is drift.
     if let (Some(namespace), Some(expected), Some(written)) = (
         &services.namespace,
-        at(&rendered, "/metadata/namespace"),
-        at(&actual, "/metadata/namespace").filter(|n| !n.is_null()),
+        rendered.pointer("/metadata/namespace"),
+        actual
+            .pointer("/metadata/namespace")
+            .filter(|n| !n.is_null()),
     ) && written != expected
     {
         let origin = services.label_at(
@@ -127,20 +125,20 @@ pub fn check_hpa(hpa: &Hpa<'_, '_>, ctx: &mut Context<'_>) {
         drift.report(
             "metadata.namespace",
             show(actual.pointer("/metadata/namespace")),
-            &show(Some(&expected)).unwrap_or_default(),
+            &show(Some(expected)).unwrap_or_default(),
             origin,
         );
     }
 
     for field in ["apiVersion", "kind", "name"] {
         let pointer = format!("/spec/scaleTargetRef/{field}");
-        let expected = at(&rendered, &pointer);
-        if at(&actual, &pointer) != expected {
+        let expected = rendered.pointer(&pointer);
+        if actual.pointer(&pointer) != expected {
             let origin = drift.origin(&service.target.origin, "the target is set here");
             drift.report(
                 &format!("spec.scaleTargetRef.{field}"),
                 show(actual.pointer(&pointer)),
-                &show(expected.as_ref()).unwrap_or_default(),
+                &show(expected).unwrap_or_default(),
                 origin,
             );
         }
@@ -155,10 +153,10 @@ pub fn check_hpa(hpa: &Hpa<'_, '_>, ctx: &mut Context<'_>) {
     ];
     for (field, origin) in replicas {
         let pointer = format!("/spec/{field}");
-        let (expected, Some(origin)) = (at(&rendered, &pointer), origin) else {
+        let (expected, Some(origin)) = (rendered.pointer(&pointer), origin) else {
             continue;
         };
-        if at(&actual, &pointer) != expected {
+        if actual.pointer(&pointer) != expected {
             let origin = drift.origin(origin, "set here");
             let shown = show(actual.pointer(&pointer)).map(|v| {
                 if hpa.written(&format!("spec.{field}")).exact {
@@ -170,32 +168,22 @@ pub fn check_hpa(hpa: &Hpa<'_, '_>, ctx: &mut Context<'_>) {
             drift.report(
                 &format!("spec.{field}"),
                 shown,
-                &show(expected.as_ref()).unwrap_or_default(),
+                &show(expected).unwrap_or_default(),
                 origin,
             );
         }
     }
 
-    compare_metrics(&mut drift, &actual, &rendered);
-    compare_behavior(&mut drift, &actual, &rendered);
+    compare_metrics(&mut drift, actual, &rendered);
+    compare_behavior(&mut drift, actual, &rendered);
 }
 
 /// A Resource metric of a v2 spec: (index, resource name, its target).
-fn resource_metrics(spec: &Value) -> Vec<(usize, String, &Value)> {
-    spec.pointer("/spec/metrics")
-        .and_then(Value::as_array)
+fn resource_metrics(v2: &Value) -> Vec<(usize, &str, &Value)> {
+    object::resource_metrics(v2)
         .into_iter()
-        .flatten()
-        .enumerate()
-        .filter(|(_, m)| m.get("type").and_then(Value::as_str) == Some("Resource"))
-        .filter_map(|(i, m)| {
-            let source = m.get("resource")?;
-            Some((
-                i,
-                source.get("name")?.as_str()?.to_owned(),
-                source.get("target")?,
-            ))
-        })
+        .filter(|m| m.field == "resource")
+        .filter_map(|m| Some((m.index, m.resource, m.target?)))
         .collect()
 }
 
@@ -207,7 +195,7 @@ fn compare_metrics(drift: &mut Drift<'_, '_, '_, '_, '_>, actual: &Value, render
         let utilization = target.get("averageUtilization");
         let metric = crate::model::raw::Metric::ALL
             .into_iter()
-            .find(|m| m.as_str() == name);
+            .find(|m| m.as_str() == *name);
         let origin = match metric {
             Some(m) => drift.origin(
                 &service.scale_up.threshold(m).origin,
@@ -252,17 +240,10 @@ fn compare_metrics(drift: &mut Drift<'_, '_, '_, '_, '_>, actual: &Value, render
             }
         }
     }
-    let all = actual
-        .pointer("/spec/metrics")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
-    for (i, metric) in all.iter().enumerate() {
-        let name = written
-            .iter()
-            .find(|(j, _, _)| *j == i)
-            .map(|(_, n, _)| n.as_str());
-        if name.is_some_and(|n| expected.iter().any(|(_, e, _)| e == n)) {
+    let all = actual.pointer("/spec/metrics").and_then(Value::as_array);
+    for (i, metric) in all.into_iter().flatten().enumerate() {
+        let name = written.iter().find(|(j, _, _)| *j == i).map(|(_, n, _)| *n);
+        if name.is_some_and(|n| expected.iter().any(|(_, e, _)| *e == n)) {
             continue;
         }
         let what = match name {
@@ -302,6 +283,11 @@ fn policies(value: Option<&Value>) -> Vec<String> {
     list
 }
 
+/// The value at `key` under the JSON pointer `base` of `v`.
+fn field<'v>(v: &'v Value, base: &str, key: &str) -> Option<&'v Value> {
+    v.pointer(&format!("{base}/{key}"))
+}
+
 fn compare_behavior(drift: &mut Drift<'_, '_, '_, '_, '_>, actual: &Value, rendered: &Value) {
     let service = drift.service;
     if actual.pointer("/spec/behavior").is_none_or(Value::is_null) {
@@ -320,16 +306,15 @@ fn compare_behavior(drift: &mut Drift<'_, '_, '_, '_, '_>, actual: &Value, rende
     for (name, direction) in service.directions() {
         let base = format!("/spec/behavior/{name}");
         let path = format!("spec.behavior.{name}");
-        let field = |v: &Value, key: &str| v.pointer(&format!("{base}/{key}")).cloned();
 
         let window = |v: &Value| {
-            field(v, "stabilizationWindowSeconds")
-                .and_then(|w| w.as_i64())
+            field(v, &base, "stabilizationWindowSeconds")
+                .and_then(Value::as_i64)
                 .or((name == "scaleDown").then_some(CONTROLLER_SCALE_DOWN_WINDOW))
         };
         let (have, want) = (window(actual), window(rendered));
         if have != want {
-            let written = field(actual, "stabilizationWindowSeconds").is_some();
+            let written = field(actual, &base, "stabilizationWindowSeconds").is_some();
             let shown = have.map(|w| {
                 if written {
                     w.to_string()
@@ -347,15 +332,15 @@ fn compare_behavior(drift: &mut Drift<'_, '_, '_, '_, '_>, actual: &Value, rende
         }
 
         let (have, want) = (
-            field(actual, "selectPolicy"),
-            field(rendered, "selectPolicy"),
+            field(actual, &base, "selectPolicy"),
+            field(rendered, &base, "selectPolicy"),
         );
         if have != want {
             let origin = drift.origin(&direction.select.origin, "`select` is set here");
             drift.report(
                 &format!("{path}.selectPolicy"),
-                show(have.as_ref()),
-                &show(want.as_ref()).unwrap_or_default(),
+                show(have),
+                &show(want).unwrap_or_default(),
                 origin,
             );
         }

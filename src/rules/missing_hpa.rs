@@ -1,3 +1,5 @@
+use std::collections::HashSet;
+
 use crate::check::inventory::Inventory;
 use crate::declare_rule;
 use crate::diagnostics::Diagnostic;
@@ -27,11 +29,12 @@ pub fn check_inventory(inventory: &Inventory<'_>, ctx: &mut Context<'_>) {
     let Some(services) = &inventory.settings.services else {
         return;
     };
+    let with_hpa: HashSet<&str> = inventory
+        .hpas()
+        .filter_map(|(_, facts)| facts.service.as_deref())
+        .collect();
     for service in &services.services {
-        let found = inventory
-            .hpas()
-            .any(|(_, facts)| facts.service.as_deref() == Some(service.name.as_str()));
-        if !found {
+        if !with_hpa.contains(service.name.as_str()) {
             ctx.report(
                 Diagnostic::new(
                     &MISSING_HPA,

@@ -101,10 +101,10 @@ pub fn check_inventory(inventory: &Inventory<'_>, ctx: &mut Context<'_>) {
                         && metric.container.as_ref().is_none_or(|name| *name == c.name)
                 });
                 for container in containers.filter(|c| !c.requests.contains(resource)) {
-                    let key = resource.replace('~', "~0").replace('/', "~1");
+                    let key = crate::yaml::pointer_from(["resources", "requests", resource]);
                     let place = Place {
                         span: container.place.span,
-                        pointer: format!("{}/resources/requests/{key}", container.pointer),
+                        pointer: format!("{}{key}", container.pointer),
                         path: format!("{}.resources.requests[{resource}]", container.path),
                     };
                     let (why, metric_text) = if metric.written {

@@ -27,7 +27,7 @@ pub fn check_hpa(hpa: &Hpa<'_, '_>, ctx: &mut Context<'_>) {
     let object = hpa.object;
     if object.settings.services.is_none()
         || object.label_value(MANAGED_BY_LABEL) != Some(MANAGED_BY)
-        || object.settings.service_of_hpa(object).is_some()
+        || hpa.service.is_some()
     {
         return;
     }

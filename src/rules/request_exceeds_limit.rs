@@ -96,13 +96,13 @@ pub fn check_workload(workload: &Workload<'_, '_>, ctx: &mut Context<'_>) {
             if r <= l {
                 continue;
             }
-            let text = |v: &serde_json::Value| match v {
-                serde_json::Value::String(s) => s.clone(),
-                other => other.to_string(),
+            let text = crate::structure::display_scalar;
+            let pointer = |field: &str| {
+                let within = crate::yaml::pointer_from(["resources", field, name.as_str()]);
+                format!("{}{within}", container.pointer)
             };
-            let key = name.replace('~', "~0").replace('/', "~1");
-            let request_pointer = format!("{}/resources/requests/{key}", container.pointer);
-            let limit_pointer = format!("{}/resources/limits/{key}", container.pointer);
+            let request_pointer = pointer("requests");
+            let limit_pointer = pointer("limits");
             ctx.report(
                 object
                     .diagnostic(

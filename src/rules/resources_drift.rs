@@ -77,10 +77,7 @@ pub fn check_workload(workload: &Workload<'_, '_>, ctx: &mut Context<'_>) {
                 continue;
             }
             let pointer = format!("{}/resources/{kind}/{name}", container.pointer);
-            let shown = value.map(|v| match v {
-                serde_json::Value::String(s) => s.clone(),
-                other => other.to_string(),
-            });
+            let shown = value.map(crate::structure::display_scalar);
             let message = match &shown {
                 Some(shown) => format!(
                     "container `{}` of {} `{}` has `{kind}.{name}: {shown}`, but the services file says `{}` for `{}`",

@@ -33,7 +33,7 @@ declare_rule! {
 
 pub fn check_object(object: &Object<'_>, ctx: &mut Context<'_>) {
     let release = object.settings.kubernetes;
-    let (kind, version) = (&object.kind, &object.api_version);
+    let (kind, version) = (&object.id.kind, &object.api_version);
     let message = match api_versions::availability(kind, version, release) {
         Some(Availability::Removed(served)) => format!(
             "{kind} `{version}` was removed in Kubernetes {}: the API server refuses it",
