@@ -96,6 +96,19 @@ impl SourceFile {
         }
     }
 
+    /// The text of a 1-based line without its line end (`\n` or `\r\n`), as [`str::lines`]
+    /// yields it; `None` past the last line.
+    pub fn line_text(&self, line: usize) -> Option<&str> {
+        let start = *self.line_starts.get(line.checked_sub(1)?)?;
+        Some(match self.line_starts.get(line) {
+            Some(&next) => {
+                let text = &self.text[start..next - 1];
+                text.strip_suffix('\r').unwrap_or(text)
+            }
+            None => &self.text[start..],
+        })
+    }
+
     /// The byte offset of a 1-based line and character column, clamped to the text.
     pub fn offset_of(&self, line: usize, column: usize) -> usize {
         let Some(&line_start) = self.line_starts.get(line.saturating_sub(1)) else {
@@ -133,6 +146,27 @@ mod tests {
         assert_eq!(file.line_column(10), LineColumn { line: 2, column: 5 });
         assert_eq!(file.offset_of(2, 5), 10);
         assert_eq!(file.line_column(999), LineColumn { line: 3, column: 1 });
+    }
+
+    #[test]
+    fn line_text_matches_str_lines() {
+        for text in [
+            "",
+            "a",
+            "a\n",
+            "a\r\nb\r",
+            "a\n\nb\r\n",
+            "\r\n\r\n",
+            "x\ré\n\ny",
+        ] {
+            let file = SourceFile::new("x", text);
+            let lines: Vec<&str> = (1..).map_while(|n| file.line_text(n)).collect();
+            let expected: Vec<&str> = text.lines().collect();
+            // `str::lines` yields no empty line after a final line end (or in an empty text).
+            let trimmed = lines.strip_suffix(&[""]).unwrap_or(&lines);
+            assert_eq!(trimmed, expected, "{text:?}");
+        }
+        assert_eq!(SourceFile::new("x", "a").line_text(0), None);
     }
 
     #[test]

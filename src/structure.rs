@@ -61,14 +61,6 @@ impl Schema {
         })
     }
 
-    pub fn document(&self) -> &Value {
-        &self.document
-    }
-
-    pub fn is_valid(&self, instance: &Value) -> bool {
-        self.validator.is_valid(instance)
-    }
-
     /// Every structural problem in `instance`, one per location, in document order.
     pub fn check(&self, instance: &Value) -> Vec<Issue> {
         issues(&self.document, self.validator.iter_errors(instance))
@@ -345,7 +337,7 @@ fn property_names(node: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
-fn display_scalar(value: &Value) -> String {
+pub fn display_scalar(value: &Value) -> String {
     match value {
         Value::String(s) => s.clone(),
         other => other.to_string(),

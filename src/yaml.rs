@@ -443,8 +443,17 @@ impl Node {
 
     pub fn entry(&self, key: &str) -> Option<&Entry> {
         match &self.value {
-            Value::Map(entries) => entries.iter().find(|e| e.key.key_text() == key),
+            Value::Map(entries) => entries.iter().find(|e| e.key.key_is(key)),
             _ => None,
+        }
+    }
+
+    /// Whether this mapping key's [`key_text`](Self::key_text) is `key`, without building the
+    /// text of a string key.
+    fn key_is(&self, key: &str) -> bool {
+        match &self.value {
+            Value::String(s) => s == key,
+            _ => self.key_text() == key,
         }
     }
 
@@ -481,13 +490,9 @@ impl Node {
             is_collection: self.is_collection(),
         };
         let mut node = self;
-        for token in pointer.split('/').skip(1) {
-            let token = token.replace("~1", "/").replace("~0", "~");
+        for token in pointer_tokens(pointer) {
             let next = match &node.value {
-                Value::Map(entries) => entries
-                    .iter()
-                    .find(|e| e.key.key_text() == token)
-                    .map(|e| (Some(e.key.span), &e.value)),
+                Value::Map(_) => node.entry(&token).map(|e| (Some(e.key.span), &e.value)),
                 Value::Seq(items) => token
                     .parse::<usize>()
                     .ok()
@@ -515,8 +520,7 @@ impl Node {
     /// Follows a JSON pointer; `None` when it leads nowhere.
     pub fn pointer(&self, pointer: &str) -> Option<&Node> {
         let mut node = self;
-        for token in pointer.split('/').skip(1) {
-            let token = token.replace("~1", "/").replace("~0", "~");
+        for token in pointer_tokens(pointer) {
             node = match &node.value {
                 Value::Map(_) => node.get(&token)?,
                 Value::Seq(items) => items.get(token.parse::<usize>().ok()?)?,
@@ -547,11 +551,6 @@ impl Node {
                     .collect(),
             ),
         }
-    }
-
-    /// How a message names this value: scalars verbatim, collections by kind.
-    pub fn describe(&self) -> String {
-        describe_json(&self.to_json())
     }
 }
 

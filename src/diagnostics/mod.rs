@@ -177,10 +177,6 @@ impl<'a> Sink<'a> {
         }
     }
 
-    pub fn is_enabled(&self, rule: &'static Rule) -> bool {
-        self.settings.severity(rule).is_some()
-    }
-
     pub fn push(&mut self, mut diagnostic: Diagnostic) {
         if let Some(severity) = self.settings.severity(diagnostic.rule) {
             diagnostic.severity = severity;
@@ -192,12 +188,6 @@ impl<'a> Sink<'a> {
         for d in diagnostics {
             self.push(d);
         }
-    }
-
-    pub fn has_errors(&self) -> bool {
-        self.diagnostics
-            .iter()
-            .any(|d| d.severity == Severity::Error)
     }
 
     /// Sorted by file and position, with exact repeats removed: a value inherited by several

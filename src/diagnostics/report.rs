@@ -143,10 +143,6 @@ pub fn github(diagnostics: &Diagnostics) -> String {
     let escape_property = |s: &str| escape_data(s).replace(':', "%3A").replace(',', "%2C");
     let mut out = String::new();
     for d in diagnostics.iter() {
-        let command = match d.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
         let mut properties = vec![format!(
             "title={}",
             escape_property(&format!("{} {}", d.rule.code, d.rule.name))
@@ -162,18 +158,22 @@ pub fn github(diagnostics: &Diagnostics) -> String {
                 properties.push(format!("endColumn={}", end.column));
             }
         }
-        let mut message = d.message.clone();
-        if let Some(help) = &d.help {
-            message.push_str("\nhelp: ");
-            message.push_str(help);
-        }
         out.push_str(&format!(
-            "::{command} {}::{}\n",
+            "::{} {}::{}\n",
+            d.severity,
             properties.join(","),
-            escape_data(&message)
+            escape_data(&message_with_help(d))
         ));
     }
     out
+}
+
+/// The message followed by the help line, for formats that have one text field for both.
+fn message_with_help(d: &Diagnostic) -> String {
+    match &d.help {
+        Some(help) => format!("{}\nhelp: {help}", d.message),
+        None => d.message.clone(),
+    }
 }
 
 /// A source file as miette reads it.
@@ -221,11 +221,10 @@ struct View<'a> {
 /// Whether the lines around a label can be shown: a binary file or a 20,000-character line
 /// would bury the message, so such diagnostics name the place instead of quoting it.
 fn snippet_is_readable(label: &Label) -> bool {
-    let text = label.file.text();
-    let line = label.start().line;
-    text.lines()
-        .skip(line.saturating_sub(2))
-        .take(3)
+    // The label's line with one line either side (the first three lines for a label on line 1).
+    let first = label.start().line.saturating_sub(1).max(1);
+    (first..first + 3)
+        .map_while(|n| label.file.line_text(n))
         .all(|l| l.chars().count() <= 300 && !l.chars().any(|c| c.is_control() && c != '\t'))
 }
 
@@ -411,17 +410,13 @@ pub fn sarif(diagnostics: &Diagnostics) -> String {
     let rule_entries: Vec<serde_json::Value> = rules
         .iter()
         .map(|r| {
-            let level = match r.default_severity {
-                Severity::Error => "error",
-                Severity::Warning => "warning",
-            };
             json!({
                 "id": r.code,
                 "name": r.name,
                 "shortDescription": {"text": r.summary()},
                 "fullDescription": {"text": r.summary()},
                 "help": {"text": r.documentation(), "markdown": r.documentation()},
-                "defaultConfiguration": {"level": level},
+                "defaultConfiguration": {"level": r.default_severity.to_string()},
                 "properties": {"tags": r.commands.iter().map(ToString::to_string).collect::<Vec<_>>()},
             })
         })
@@ -429,20 +424,11 @@ pub fn sarif(diagnostics: &Diagnostics) -> String {
     let results: Vec<serde_json::Value> = diagnostics
         .iter()
         .map(|d| {
-            let level = match d.severity {
-                Severity::Error => "error",
-                Severity::Warning => "warning",
-            };
-            let mut text = d.message.clone();
-            if let Some(help) = &d.help {
-                text.push_str("\nhelp: ");
-                text.push_str(help);
-            }
             let mut result = json!({
                 "ruleId": d.rule.code,
                 "ruleIndex": rules.iter().position(|r| r.code == d.rule.code).unwrap_or(0),
-                "level": level,
-                "message": {"text": text},
+                "level": d.severity.to_string(),
+                "message": {"text": message_with_help(d)},
             });
             if let Some(label) = &d.primary {
                 let start = label.start();

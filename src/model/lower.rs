@@ -14,7 +14,6 @@ pub mod builtin {
     use super::*;
 
     pub const MIN_REPLICAS: i32 = 2;
-    pub const METRICS: [Metric; 2] = [Metric::Cpu, Metric::Memory];
 
     pub struct DirectionDefaults {
         pub cpu: i32,
@@ -79,44 +78,46 @@ fn pick<T>(
         })
 }
 
+/// A layer's `scaleUp` or `scaleDown`, when it sets one.
+fn side(settings: &Settings, up: bool) -> Option<&raw::Direction> {
+    if up {
+        settings.scale_up.as_ref()
+    } else {
+        settings.scale_down.as_ref()
+    }
+}
+
 fn direction(layers: &[Layer], up: bool, defaults: &builtin::DirectionDefaults) -> Direction {
     let name = if up { "/scaleUp" } else { "/scaleDown" };
-    let get = move |s: &Settings| {
-        if up {
-            s.scale_up.clone()
-        } else {
-            s.scale_down.clone()
-        }
-    };
     Direction {
         cpu: pick(
             layers,
             &format!("{name}/cpu"),
-            |s| get(s)?.cpu,
+            |s| side(s, up)?.cpu,
             || defaults.cpu,
         ),
         memory: pick(
             layers,
             &format!("{name}/memory"),
-            |s| get(s)?.memory,
+            |s| side(s, up)?.memory,
             || defaults.memory,
         ),
         window: pick(
             layers,
             &format!("{name}/window"),
-            |s| get(s)?.window.map(|w| w.0),
+            |s| side(s, up)?.window.map(|w| w.0),
             || Duration(defaults.window),
         ),
         policies: pick(
             layers,
             &format!("{name}/policies"),
-            |s| get(s)?.policies,
+            |s| side(s, up)?.policies.clone(),
             || (defaults.policies)(),
         ),
         select: pick(
             layers,
             &format!("{name}/select"),
-            |s| get(s)?.select,
+            |s| side(s, up)?.select,
             || defaults.select,
         ),
     }
@@ -201,7 +202,7 @@ pub fn lower(file: Arc<SourceFile>, root: Node, raw: ServicesFile) -> Services {
                     &layers,
                     "/metrics",
                     |s| s.metrics.clone(),
-                    || builtin::METRICS.to_vec(),
+                    || Metric::ALL.to_vec(),
                 ),
                 scale_up: direction(&layers, true, &builtin::SCALE_UP),
                 scale_down: direction(&layers, false, &builtin::SCALE_DOWN),

@@ -52,9 +52,9 @@
 //!   key: the key's own span is the object's pointer plus `/` plus the name.
 //! - `schema_path()` is the keyword's canonical location in [`KindSchema::schema`]
 //!   (`/definitions/io.k8s.api.autoscaling.v2.MetricTarget/additionalProperties`); it never
-//!   goes through a `$ref`. [`KindSchema::keyword_owner`] returns the schema object holding that
-//!   keyword: its `properties` keys are the allowed names ([`KindSchema::property_names`], for
-//!   "did you mean"), its `description` says what the field is for.
+//!   goes through a `$ref`. The schema object holding that keyword (at the parent of
+//!   `schema_path`; [`crate::structure::issues`] looks it up) names the allowed fields in its
+//!   `properties` keys (for "did you mean"), and its `description` says what the field is for.
 //! - `kind()` says what is wrong: `AdditionalProperties { unexpected }` (unknown fields),
 //!   `Required { property }`, `Type { kind }` (expected types; drop `null` from the list before
 //!   showing it: it is only there because the field is optional), `Minimum`/`Maximum` (out of
@@ -96,8 +96,6 @@ pub const QUANTITY_PATTERN: &str = "^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$
 struct Entry {
     api_version: &'static str,
     kind: &'static str,
-    /// The Kubernetes minor release that stopped serving this version, if any.
-    removed_in: Option<&'static str>,
     /// The upstream schema, before tightening.
     raw: fn() -> Value,
 }
@@ -106,43 +104,36 @@ const ENTRIES: [Entry; 7] = [
     Entry {
         api_version: "autoscaling/v2",
         kind: "HorizontalPodAutoscaler",
-        removed_in: None,
         raw: root_schema::<autoscaling::v2::HorizontalPodAutoscaler>,
     },
     Entry {
         api_version: "autoscaling/v1",
         kind: "HorizontalPodAutoscaler",
-        removed_in: None,
         raw: root_schema::<autoscaling::v1::HorizontalPodAutoscaler>,
     },
     Entry {
         api_version: "autoscaling/v2beta2",
         kind: "HorizontalPodAutoscaler",
-        removed_in: Some("1.26"),
         raw: hpa_v2beta2,
     },
     Entry {
         api_version: "autoscaling/v2beta1",
         kind: "HorizontalPodAutoscaler",
-        removed_in: Some("1.25"),
         raw: hpa_v2beta1,
     },
     Entry {
         api_version: "apps/v1",
         kind: "Deployment",
-        removed_in: None,
         raw: root_schema::<apps::v1::Deployment>,
     },
     Entry {
         api_version: "apps/v1",
         kind: "StatefulSet",
-        removed_in: None,
         raw: root_schema::<apps::v1::StatefulSet>,
     },
     Entry {
         api_version: "apps/v1",
         kind: "ReplicaSet",
-        removed_in: None,
         raw: root_schema::<apps::v1::ReplicaSet>,
     },
 ];
@@ -156,7 +147,6 @@ static COMPILED: [OnceLock<KindSchema>; ENTRIES.len()] = [const { OnceLock::new(
 pub struct KindSchema {
     api_version: &'static str,
     kind: &'static str,
-    removed_in: Option<&'static str>,
     schema: Value,
     validator: Validator,
 }
@@ -190,7 +180,6 @@ impl KindSchema {
         Self {
             api_version: entry.api_version,
             kind: entry.kind,
-            removed_in: entry.removed_in,
             schema,
             validator,
         }
@@ -204,11 +193,6 @@ impl KindSchema {
     /// The `kind` this schema accepts.
     pub fn kind(&self) -> &'static str {
         self.kind
-    }
-
-    /// The Kubernetes minor release (`"1.25"`) that stopped serving this apiVersion, if any.
-    pub fn removed_in(&self) -> Option<&'static str> {
-        self.removed_in
     }
 
     /// The tightened draft-07 schema; every error's `schema_path` is a JSON pointer into it.
@@ -230,29 +214,6 @@ impl KindSchema {
     /// Every structural error in `document` (any JSON value; never panics).
     pub fn iter_errors<'i>(&'i self, document: &'i Value) -> ErrorIterator<'i> {
         self.validator.iter_errors(document)
-    }
-
-    /// The schema object that holds the keyword an error's `schema_path` ends with: for
-    /// `/definitions/X/properties/replicas/type` it is the schema of `replicas`; for
-    /// `/definitions/X/additionalProperties` it is `X`.
-    ///
-    /// Accepts both `schema_path()` (canonical) and `evaluation_path()` (through `$ref`s).
-    pub fn keyword_owner(&self, schema_path: &str) -> Option<&Value> {
-        let parent = schema_path
-            .rsplit_once('/')
-            .map_or("", |(parent, _)| parent);
-        resolve_schema_path(&self.schema, parent)
-    }
-
-    /// The property names allowed by the object schema that holds the keyword at
-    /// `schema_path` (an `AdditionalProperties` or `Required` error's `schema_path()`),
-    /// sorted; empty when that schema has no `properties`.
-    pub fn property_names(&self, schema_path: &str) -> Vec<&str> {
-        self.keyword_owner(schema_path)
-            .and_then(|owner| owner.get("properties"))
-            .and_then(Value::as_object)
-            .map(|properties| properties.keys().map(String::as_str).collect())
-            .unwrap_or_default()
     }
 }
 
@@ -699,29 +660,6 @@ fn reachable_definitions(
 fn local_definition(reference: &str) -> Option<String> {
     let name = reference.strip_prefix("#/definitions/")?;
     (!name.contains('/')).then(|| name.replace("~1", "/").replace("~0", "~"))
-}
-
-/// Follows a JSON pointer into a schema; a `$ref` segment jumps to the local definition named
-/// by the current node's `$ref`, so evaluation paths resolve too.
-fn resolve_schema_path<'s>(root: &'s Value, path: &str) -> Option<&'s Value> {
-    if !path.is_empty() && !path.starts_with('/') {
-        return None;
-    }
-    let mut node = root;
-    for segment in path.split('/').skip(1) {
-        let segment = segment.replace("~1", "/").replace("~0", "~");
-        node = if segment == "$ref" {
-            let name = node.get("$ref")?.as_str().and_then(local_definition)?;
-            root.get("definitions")?.get(&name)?
-        } else {
-            match node {
-                Value::Object(map) => map.get(&segment)?,
-                Value::Array(items) => items.get(segment.parse::<usize>().ok()?)?,
-                _ => return None,
-            }
-        };
-    }
-    Some(node)
 }
 
 #[cfg(test)]

@@ -91,7 +91,7 @@ fn unsupported_pairs_have_no_validator() {
 }
 
 #[test]
-fn api_versions_of_a_kind_and_removal_releases() {
+fn api_versions_of_a_kind() {
     let hpa: Vec<_> = api_versions_of("HorizontalPodAutoscaler").collect();
     assert_eq!(
         hpa,
@@ -107,12 +107,6 @@ fn api_versions_of_a_kind_and_removal_releases() {
         ["apps/v1"]
     );
     assert_eq!(api_versions_of("Service").count(), 0);
-    let removed = |api_version| {
-        validator(api_version, "HorizontalPodAutoscaler").and_then(KindSchema::removed_in)
-    };
-    assert_eq!(removed("autoscaling/v2beta1"), Some("1.25"));
-    assert_eq!(removed("autoscaling/v2beta2"), Some("1.26"));
-    assert_eq!(removed("autoscaling/v2"), None);
 }
 
 #[test]
@@ -464,44 +458,6 @@ fn v2beta1_uses_its_own_shape_and_names() {
         definitions["io.k8s.api.autoscaling.v2beta1.CrossVersionObjectReference"]["required"],
         json!(["kind", "name"])
     );
-}
-
-#[test]
-fn schema_paths_resolve_to_the_keyword_owner() {
-    let hpa = validator("autoscaling/v2", "HorizontalPodAutoscaler").expect("supported");
-    let canonical = "/definitions/io.k8s.api.autoscaling.v2.MetricTarget/additionalProperties";
-    assert_eq!(
-        hpa.property_names(canonical),
-        ["averageUtilization", "averageValue", "type", "value"]
-    );
-    let through_refs = "/properties/spec/allOf/0/$ref/properties/metrics/items/$ref/properties/resource/else/$ref/properties/target/allOf/0/$ref/additionalProperties";
-    assert_eq!(
-        hpa.keyword_owner(through_refs),
-        hpa.keyword_owner(canonical)
-    );
-    let type_path = "/definitions/io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerSpec/properties/maxReplicas/type";
-    let owner = hpa.keyword_owner(type_path).expect("resolves");
-    assert_eq!(owner["format"], "int32");
-    assert!(hpa.property_names(type_path).is_empty());
-    assert_eq!(hpa.keyword_owner("/required"), Some(hpa.schema()));
-}
-
-#[test]
-fn malformed_schema_paths_resolve_to_nothing() {
-    let hpa = validator("autoscaling/v1", "HorizontalPodAutoscaler").expect("supported");
-    for path in [
-        "/nope/type",
-        "/definitions/missing/type",
-        "/properties/$ref/type",
-        "/required/9/x",
-        "/required/x/y",
-        "/properties/apiVersion/const/x/y",
-        "no-leading-slash/x",
-    ] {
-        assert_eq!(hpa.keyword_owner(path), None, "{path}");
-        assert!(hpa.property_names(path).is_empty(), "{path}");
-    }
-    assert_eq!(resolve_schema_path(hpa.schema(), ""), Some(hpa.schema()));
 }
 
 #[test]
