@@ -13,7 +13,7 @@ use crate::yaml::{self, Node};
 /// Why a file could not be read at all (exit status 2).
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
-    #[error("{path}: no such file (run `scalegen init` to create a services file)")]
+    #[error("{path}: no such file")]
     NotFound { path: String },
     #[error("{path}: is a directory, not a file")]
     IsDirectory { path: String },
@@ -22,6 +22,19 @@ pub enum ReadError {
         path: String,
         source: std::io::Error,
     },
+}
+
+impl ReadError {
+    /// The message when the file read is a services file: a missing one is met with the
+    /// command that writes a starter file.
+    pub fn services_file_message(&self) -> String {
+        match self {
+            ReadError::NotFound { .. } => {
+                format!("{self} (run `scalegen init` to create a services file)")
+            }
+            _ => self.to_string(),
+        }
+    }
 }
 
 /// Reads a file (or `-` for stdin) as text, refusing more than `limit` bytes without reading

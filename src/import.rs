@@ -305,18 +305,24 @@ fn read_hpa(input: &ImportInput) -> Result<Found, String> {
         .pointer("/spec/behavior")
         .cloned()
         .unwrap_or_default();
-    for (direction, prefix) in [("scaleUp", "scaleUp"), ("scaleDown", "scaleDown")] {
+    let directions = [
+        (
+            "scaleUp",
+            ["scaleUp.window", "scaleUp.policies", "scaleUp.select"],
+        ),
+        (
+            "scaleDown",
+            ["scaleDown.window", "scaleDown.policies", "scaleDown.select"],
+        ),
+    ];
+    for (direction, [window_key, policies_key, select_key]) in directions {
         let rules = behavior.get(direction).cloned().unwrap_or_default();
         // An unset scale-down window is the controller's flag: 300 s.
         let window = as_i64(rules.get("stabilizationWindowSeconds"))
             .unwrap_or(300)
             .max(0);
         settings.insert(
-            if prefix == "scaleUp" {
-                "scaleUp.window"
-            } else {
-                "scaleDown.window"
-            },
+            window_key,
             Duration(u32::try_from(window).unwrap_or(u32::MAX)).to_string(),
         );
         let policies: Vec<(bool, i32, u32)> = rules
@@ -335,27 +341,13 @@ fn read_hpa(input: &ImportInput) -> Result<Found, String> {
                 Some((percent, value, period))
             })
             .collect();
-        settings.insert(
-            if prefix == "scaleUp" {
-                "scaleUp.policies"
-            } else {
-                "scaleDown.policies"
-            },
-            policies_yaml(&policies),
-        );
+        settings.insert(policies_key, policies_yaml(&policies));
         let select = match rules.get("selectPolicy").and_then(Value::as_str) {
             Some("Min") => "min",
             Some("Disabled") => "disabled",
             _ => "max",
         };
-        settings.insert(
-            if prefix == "scaleUp" {
-                "scaleUp.select"
-            } else {
-                "scaleDown.select"
-            },
-            select.into(),
-        );
+        settings.insert(select_key, select.into());
         if rules.get("tolerance").is_some_and(|t| !t.is_null()) {
             notes.push(format!("`behavior.{direction}.tolerance` cannot be expressed (the controller's 10% applies)"));
         }
@@ -409,11 +401,6 @@ fn common<'a>(
     }
     winners.sort();
     winners.first().map(|v| (*v).clone())
-}
-
-/// Whether a field matters for a service: thresholds of a metric it does not use do not.
-fn cares(found: &Found, field: &str) -> bool {
-    found.settings.contains_key(field)
 }
 
 pub fn import(inputs: &[ImportInput]) -> Imported {
@@ -541,7 +528,6 @@ pub fn import(inputs: &[ImportInput]) -> Imported {
         out.push_str("defaults:\n");
         write_settings(&mut out, &defaults, &fields, 1);
     }
-    let tiers: BTreeMap<String, Settings> = tiers;
     if !tiers.is_empty() {
         out.push_str("priorities:\n");
         for (tier, settings) in &tiers {
@@ -567,9 +553,6 @@ pub fn import(inputs: &[ImportInput]) -> Imported {
         let tier = service.priority.as_ref().and_then(|p| tiers.get(p));
         let mut own = Settings::new();
         for (field, value) in &service.settings {
-            if !cares(service, field) {
-                continue;
-            }
             let inherited = tier
                 .and_then(|t| t.get(field).cloned())
                 .or_else(|| inherited_default(field));

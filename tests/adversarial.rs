@@ -144,7 +144,7 @@ fn invalid_utf8_and_nul_bytes_are_diagnostics_and_the_run_goes_on() {
         .map(|d| d["file"].as_str().unwrap())
         .collect();
     assert_eq!(not_text, ["latin1.yaml", "nul.yaml"], "{json}");
-    assert!(stderr_of(&output).is_empty() || !stderr_of(&output).contains("panicked"));
+    assert!(!stderr_of(&output).contains("panicked"));
 }
 
 #[cfg(unix)]
@@ -265,7 +265,7 @@ fn alias_bombs_and_deep_nesting_in_a_manifest_stream_stop_only_their_document() 
         .map(|d| d["code"].as_str().unwrap().to_owned())
         .collect();
     assert_eq!(codes, ["SG003", "SG003"]);
-    assert!(stderr_of(&output).is_empty() || !stderr_of(&output).contains("panicked"));
+    assert!(!stderr_of(&output).contains("panicked"));
 }
 
 #[test]

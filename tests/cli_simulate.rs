@@ -270,6 +270,15 @@ fn usage_errors() {
 }
 
 #[test]
+fn a_missing_trace_is_not_taken_for_a_missing_services_file() {
+    let (status, stdout, stderr) = run(&["--service", "api-gateway", "--trace", "missing.csv"]);
+    assert_eq!(status, Some(2));
+    assert!(stdout.is_empty());
+    assert!(stderr.contains("missing.csv: no such file"), "{stderr}");
+    assert!(!stderr.contains("scalegen init"), "{stderr}");
+}
+
+#[test]
 fn an_invalid_services_file_is_not_simulated() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("s.yaml");

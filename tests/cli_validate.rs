@@ -91,7 +91,12 @@ fn a_missing_file_is_a_usage_error() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
-    assert!(stderr_of(&output).contains("no/such/file.yaml: no such file"));
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.contains("no/such/file.yaml: no such file"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("run `scalegen init`"), "{stderr}");
 }
 
 #[test]

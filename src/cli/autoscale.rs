@@ -81,13 +81,14 @@ pub fn run(out: &mut Output, color: ColorChoice, command: AutoscaleCommand) -> u
 
 fn load_config(out: &mut Output, path: &Path) -> Result<AutoscalerConfig, u8> {
     let display = path.display().to_string();
-    if !path.exists() {
-        return Err(out.fatal(&format!(
-            "{display}: no such file; write it with `scalegen render`, or pass `--config FILE`"
-        )));
-    }
-    let (file, not_text) = document::read(path, &display, yaml::Limits::CONFIG.max_bytes)
-        .map_err(|err| out.fatal(&err.to_string()))?;
+    let (file, not_text) = document::read(path, &display, yaml::Limits::CONFIG.max_bytes).map_err(
+        |err| match err {
+            document::ReadError::NotFound { .. } => out.fatal(&format!(
+                "{err}; write it with `scalegen render`, or pass `--config FILE`"
+            )),
+            _ => out.fatal(&err.to_string()),
+        },
+    )?;
     let result = match not_text {
         Some(diagnostic) => Err(vec![diagnostic]),
         None => config::load(&file),

@@ -88,7 +88,7 @@ pub fn run(out: &mut Output, args: &CheckArgs) -> u8 {
         let (file, not_text) = match document::read(path, &display, yaml::Limits::CONFIG.max_bytes)
         {
             Ok(read) => read,
-            Err(err) => return out.fatal(&err.to_string()),
+            Err(err) => return out.fatal(&err.services_file_message()),
         };
         let (services, diagnostics) = match not_text {
             Some(d) => (None, scalegen::diagnostics::Diagnostics(vec![d])),
@@ -126,17 +126,7 @@ pub fn run(out: &mut Output, args: &CheckArgs) -> u8 {
     }
     let unreadable_count = problems.len() + outcome.unreadable.len();
     let unreadable = unreadable_count > 0;
-    let mut summary = summary(&outcome, &services_path, started);
-    if unreadable {
-        // "no problems" would contradict the errors just printed.
-        summary = summary.replace(
-            ": no problems\n",
-            &format!(
-                ": {unreadable_count} input{} could not be read\n",
-                if unreadable_count == 1 { "" } else { "s" }
-            ),
-        );
-    }
+    let summary = summary(&outcome, &services_path, unreadable_count, started);
     report_diagnostics(out, outcome.diagnostics, args.options.format);
     for problem in problems.iter().chain(&outcome.unreadable) {
         out.fatal(problem);
@@ -160,7 +150,12 @@ pub fn run(out: &mut Output, args: &CheckArgs) -> u8 {
 }
 
 /// `checked 12 files, 30 objects in 4 ms: 1 error, 2 warnings (1 suppressed)`.
-fn summary(outcome: &check::Outcome, services: &Option<PathBuf>, started: Instant) -> String {
+fn summary(
+    outcome: &check::Outcome,
+    services: &Option<PathBuf>,
+    unreadable: usize,
+    started: Instant,
+) -> String {
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     let elapsed = started.elapsed();
     let time = if elapsed.as_millis() >= 1000 {
@@ -176,11 +171,15 @@ fn summary(outcome: &check::Outcome, services: &Option<PathBuf>, started: Instan
         0 => String::new(),
         n => format!(" ({} suppressed)", n),
     };
+    let mut counts = report::counts(&outcome.diagnostics);
+    if unreadable > 0 && outcome.diagnostics.is_empty() && suppressed.is_empty() {
+        // "no problems" would contradict the errors about the inputs that could not be read.
+        counts = plural(unreadable, "input") + " could not be read";
+    }
     format!(
-        "checked {}, {}{against} in {time}: {}{suppressed}\n",
+        "checked {}, {}{against} in {time}: {counts}{suppressed}\n",
         plural(outcome.files, "file"),
         plural(outcome.objects, "object"),
-        report::counts(&outcome.diagnostics),
     )
 }
 

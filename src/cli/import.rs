@@ -23,13 +23,9 @@ pub struct ImportArgs {
 
 pub fn run(out: &mut Output, args: &ImportArgs) -> u8 {
     if let Some(path) = &args.output
-        && path.exists()
-        && !args.force
+        && let Err(status) = out.refuse_overwrite(path, args.force)
     {
-        return out.fatal(&format!(
-            "{} already exists; use `--force` to replace it, or pick another path",
-            path.display()
-        ));
+        return status;
     }
     let read = import::read(&args.paths);
     if !read.diagnostics.is_empty() {

@@ -25,11 +25,8 @@ pub struct InitArgs {
 }
 
 pub fn run(out: &mut Output, args: &InitArgs) -> u8 {
-    if args.file.exists() && !args.force {
-        return out.fatal(&format!(
-            "{} already exists; use `--force` to replace it, or pick another path",
-            args.file.display()
-        ));
+    if let Err(status) = out.refuse_overwrite(&args.file, args.force) {
+        return status;
     }
     if let Err(err) = write_atomically(&args.file, STARTER.as_bytes()) {
         return out.fatal(&err.to_string());

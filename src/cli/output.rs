@@ -2,6 +2,7 @@
 //! pipe (`scalegen rules | head`) ends the run quietly instead of panicking.
 
 use std::io::{self, IsTerminal, Write};
+use std::path::Path;
 
 use scalegen::diagnostics::report::HumanOptions;
 
@@ -57,6 +58,18 @@ impl Output {
         };
         self.stderr(&format!("{prefix}: {message}\n"));
         super::EXIT_USAGE
+    }
+
+    /// Refuses to replace an existing file unless `--force` is given. `Err` carries the exit
+    /// status.
+    pub fn refuse_overwrite(&mut self, path: &Path, force: bool) -> Result<(), u8> {
+        if path.exists() && !force {
+            return Err(self.fatal(&format!(
+                "{} already exists; use `--force` to replace it, or pick another path",
+                path.display()
+            )));
+        }
+        Ok(())
     }
 }
 

@@ -59,7 +59,7 @@ pub fn run(out: &mut Output, args: &RenderArgs) -> u8 {
     let (file, not_text) =
         match document::read(&args.file, &display, yaml::Limits::CONFIG.max_bytes) {
             Ok(read) => read,
-            Err(err) => return out.fatal(&err.to_string()),
+            Err(err) => return out.fatal(&err.services_file_message()),
         };
     let (services, mut diagnostics) = match not_text {
         Some(diagnostic) => (None, Diagnostics(vec![diagnostic])),
@@ -92,10 +92,15 @@ pub fn run(out: &mut Output, args: &RenderArgs) -> u8 {
         out.stderr(&format!("warning: {warning}\n"));
     }
     if args.stdout {
-        let stream: Vec<String> = services
+        // The HPAs, in services-file order.
+        let stream: Vec<&str> = services
             .services
             .iter()
-            .map(|s| render::hpa::file(&services, s, &render::header(&options.source_name)))
+            .filter_map(|s| {
+                let path = render::hpa_path(&s.name);
+                rendered.outputs.iter().find(|o| o.path == path)
+            })
+            .map(|o| o.contents.as_str())
             .collect();
         out.stdout(&stream.join("---\n"));
         return 0;

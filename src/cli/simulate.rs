@@ -1,8 +1,8 @@
 //! `scalegen simulate`: flags → a scenario (load, fleet, engines) → the library's run → a table,
 //! CSV or JSON on stdout and, with `--chart`, an SVG written atomically.
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use clap::ValueEnum;
 use rayon::prelude::*;
@@ -13,6 +13,7 @@ use scalegen::document;
 use scalegen::hpa::ControllerConfig;
 use scalegen::model::Services;
 use scalegen::policy::Policy;
+use scalegen::render::write;
 use scalegen::services_file;
 use scalegen::simulate::load::defaults;
 use scalegen::simulate::report::{self, RunInfo, ServiceSummary};
@@ -21,6 +22,7 @@ use scalegen::simulate::{
     self, DockerSetup, FleetSettings, KubernetesSetup, LoadSource, Pattern, RequestCost, Scenario,
     chart, trace,
 };
+use scalegen::source::SourceFile;
 use scalegen::units;
 
 use super::validate::report_diagnostics;
@@ -197,9 +199,9 @@ fn flag_name(name: &str) -> String {
     format!("`--{}`", name.replace('_', "-"))
 }
 
-/// The pattern from its flags; a flag that belongs to another pattern is a usage error.
-fn pattern(args: &SimulateArgs, kind: PatternKind) -> Result<Pattern, String> {
-    let given: [(&str, bool, &[PatternKind]); 8] = [
+/// The pattern flags: each flag's name, whether it is given, and the patterns it shapes.
+fn pattern_flags(args: &SimulateArgs) -> [(&'static str, bool, &'static [PatternKind]); 8] {
+    [
         ("rps", args.rps.is_some(), &[PatternKind::Constant]),
         (
             "base",
@@ -220,8 +222,12 @@ fn pattern(args: &SimulateArgs, kind: PatternKind) -> Result<Pattern, String> {
         ("from", args.from.is_some(), &[PatternKind::Gradual]),
         ("to", args.to.is_some(), &[PatternKind::Gradual]),
         ("seed", args.seed.is_some(), &[PatternKind::Random]),
-    ];
-    for (name, set, patterns) in given {
+    ]
+}
+
+/// The pattern from its flags; a flag that belongs to another pattern is a usage error.
+fn pattern(args: &SimulateArgs, kind: PatternKind) -> Result<Pattern, String> {
+    for (name, set, patterns) in pattern_flags(args) {
         if set && !patterns.contains(&kind) {
             let names: Vec<String> = patterns
                 .iter()
@@ -296,13 +302,23 @@ fn request_cost(args: &SimulateArgs) -> RequestCost {
 }
 
 /// Reads a text input, reporting what makes it unreadable. `Err` carries the exit status.
-fn read_input(
+fn read_input(out: &mut Output, path: &Path) -> Result<Arc<SourceFile>, u8> {
+    read_with(out, path, document::ReadError::to_string)
+}
+
+/// Reads the services file, whose absence is met with the command that writes one.
+fn read_services_file(out: &mut Output, path: &Path) -> Result<Arc<SourceFile>, u8> {
+    read_with(out, path, document::ReadError::services_file_message)
+}
+
+fn read_with(
     out: &mut Output,
     path: &Path,
-) -> Result<std::sync::Arc<scalegen::source::SourceFile>, u8> {
+    message: fn(&document::ReadError) -> String,
+) -> Result<Arc<SourceFile>, u8> {
     let display = path.display().to_string();
     match document::read(path, &display, MAX_INPUT_BYTES) {
-        Err(err) => Err(out.fatal(&err.to_string())),
+        Err(err) => Err(out.fatal(&message(&err))),
         Ok((_, Some(diagnostic))) => {
             report_diagnostics(out, Diagnostics(vec![diagnostic]), Format::Human);
             Err(EXIT_PROBLEMS)
@@ -336,19 +352,10 @@ fn load_source(out: &mut Output, args: &SimulateArgs) -> Result<LoadSource, u8> 
             "no load to simulate: give `--pattern constant|spike|gradual|random` or `--trace FILE.csv`",
         )),
         (Some(path), None) => {
-            let pattern_flags = [
-                ("rps", args.rps.is_some()),
-                ("base", args.base.is_some()),
-                ("peak", args.peak.is_some()),
-                ("spike_every", args.spike_every.is_some()),
-                ("spike_for", args.spike_for.is_some()),
-                ("from", args.from.is_some()),
-                ("to", args.to.is_some()),
-                ("seed", args.seed.is_some()),
-            ];
-            if let Some((name, _)) = pattern_flags
-                .iter()
-                .chain(&cost_flags)
+            if let Some((name, _)) = pattern_flags(args)
+                .into_iter()
+                .map(|(name, set, _)| (name, set))
+                .chain(cost_flags)
                 .find(|(_, set)| *set)
             {
                 return Err(out.fatal(&format!(
@@ -381,12 +388,17 @@ struct Subject {
     min_replicas: i32,
 }
 
-fn scenario(args: &SimulateArgs, load: &LoadSource, subject: &Subject) -> Scenario {
-    let duration = args.duration.unwrap_or_else(|| {
+/// How long a run lasts: `--duration`, else the load's own span, else the default.
+fn run_seconds(args: &SimulateArgs, load: &LoadSource) -> i64 {
+    args.duration.unwrap_or_else(|| {
         load.natural_duration_seconds()
             .filter(|d| *d > 0)
             .unwrap_or(simulate::DEFAULT_DURATION_SECONDS)
-    });
+    })
+}
+
+fn scenario(args: &SimulateArgs, load: &LoadSource, subject: &Subject) -> Scenario {
+    let duration = run_seconds(args, load);
     Scenario {
         load: load.clone(),
         duration_seconds: duration,
@@ -411,28 +423,6 @@ fn internal_problems(name: &str, problems: Vec<SpecProblem>) -> String {
         .map(|p| format!("{} ({})", p.message, p.help))
         .collect();
     format!("`{name}` cannot be simulated: {}", text.join("; "))
-}
-
-/// Writes `bytes` to `path` through a temporary file in the same directory, so the file is
-/// either the old one or the whole new one, never half-written.
-fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".scalegen-").suffix(".tmp");
-    // A chart is for reading, not a secret: the usual mode, not the temp file's 0600.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt as _;
-        builder.permissions(std::fs::Permissions::from_mode(0o644));
-    }
-    let mut temp = builder.tempfile_in(dir)?;
-    temp.write_all(bytes)?;
-    temp.as_file().sync_all()?;
-    temp.persist(path).map_err(|err| err.error)?;
-    Ok(())
 }
 
 pub fn run(out: &mut Output, args: &SimulateArgs) -> u8 {
@@ -471,8 +461,9 @@ fn run_inner(out: &mut Output, args: &SimulateArgs) -> Result<(), u8> {
         return single(out, args, &load, &subject);
     }
 
-    let services_file = read_input(out, &args.file)?;
-    let (services, diagnostics) = services_file::validate(&services_file, &default_policy(out)?);
+    let services_file = read_services_file(out, &args.file)?;
+    let (services, diagnostics) =
+        services_file::validate(&services_file, &Policy::default_policy());
     let errors: Vec<Diagnostic> = diagnostics
         .0
         .into_iter()
@@ -561,12 +552,8 @@ fn single(
     };
     if let Some(path) = &args.chart {
         let svg = chart::svg(&info, &timeline).map_err(|message| out.fatal(&message))?;
-        write_atomically(path, svg.as_bytes()).map_err(|err| {
-            out.fatal(&format!(
-                "{}: cannot write the chart: {err}",
-                path.display()
-            ))
-        })?;
+        write::replace_atomically(path, svg.as_bytes())
+            .map_err(|err| out.fatal(&format!("cannot write the chart: {err}")))?;
     }
     let text = match (args.format, args.summary) {
         (ReportFormat::Table, false) => format!(
@@ -624,11 +611,7 @@ fn platform(
             "{}: {} for {} per service\n\n{}",
             services.file.name(),
             load.describe(),
-            report::span(args.duration.unwrap_or_else(|| {
-                load.natural_duration_seconds()
-                    .filter(|d| *d > 0)
-                    .unwrap_or(simulate::DEFAULT_DURATION_SECONDS)
-            })),
+            report::span(run_seconds(args, load)),
             report::platform_table(&summaries)
         ),
         ReportFormat::Csv => report::platform_csv(&summaries),
@@ -636,8 +619,4 @@ fn platform(
     };
     out.stdout(&text);
     Ok(())
-}
-
-fn default_policy(out: &mut Output) -> Result<Policy, u8> {
-    Policy::built_in("default").ok_or_else(|| out.fatal("the built-in policy failed to load"))
 }

@@ -51,7 +51,7 @@ pub fn run(out: &mut Output, path: &Path, options: &CheckOptions) -> u8 {
     let display = path.display().to_string();
     let (file, not_text) = match document::read(path, &display, yaml::Limits::CONFIG.max_bytes) {
         Ok(read) => read,
-        Err(err) => return out.fatal(&err.to_string()),
+        Err(err) => return out.fatal(&err.services_file_message()),
     };
     let (services, mut diagnostics) = match not_text {
         Some(diagnostic) => (None, Diagnostics(vec![diagnostic])),

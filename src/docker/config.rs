@@ -145,10 +145,7 @@ impl AutoscalerConfig {
                     let config = ServiceConfig {
                         compose_service: service.name.clone(),
                         min_replicas: service.min_replicas.value,
-                        max_replicas: service
-                            .max_replicas
-                            .as_ref()
-                            .map_or(service.min_replicas.value, |m| m.value),
+                        max_replicas: service.effective_max().value,
                         metrics: metrics.clone(),
                         utilization: if covered {
                             Utilization {

@@ -48,13 +48,6 @@ impl<T> Deref for Sourced<T> {
     }
 }
 
-impl<T> Sourced<T> {
-    /// The pointer of a field inside this value (a policy's `period`), when it was written.
-    pub fn pointer_to(&self, suffix: &str) -> Option<String> {
-        self.origin.pointer.as_ref().map(|p| format!("{p}{suffix}"))
-    }
-}
-
 #[derive(Clone, Debug)]
 pub struct Services {
     pub file: Arc<SourceFile>,
@@ -164,13 +157,14 @@ impl Policy {
 }
 
 impl Service {
-    pub fn direction(&self, up: bool) -> &Direction {
-        if up { &self.scale_up } else { &self.scale_down }
-    }
-
     /// Both directions with their services-file names, for rules that check each alike.
     pub fn directions(&self) -> [(&'static str, &Direction); 2] {
         [("scaleUp", &self.scale_up), ("scaleDown", &self.scale_down)]
+    }
+
+    /// `maxReplicas`, or `minReplicas` when it is unset.
+    pub fn effective_max(&self) -> &Sourced<i32> {
+        self.max_replicas.as_ref().unwrap_or(&self.min_replicas)
     }
 
     pub fn uses(&self, metric: Metric) -> bool {

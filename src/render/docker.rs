@@ -186,11 +186,7 @@ fn swarm_autoscaler_labels(service: &Service) -> BTreeMap<String, String> {
         ),
         (
             "swarm.autoscaler.maximum".to_owned(),
-            service
-                .max_replicas
-                .as_ref()
-                .map_or(service.min_replicas.value, |m| m.value)
-                .to_string(),
+            service.effective_max().value.to_string(),
         ),
     ])
 }

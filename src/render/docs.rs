@@ -266,14 +266,11 @@ fn context(services: &Services, options: &Options, heading: &'static str) -> Con
             .services
             .iter()
             .map(|s| {
-                let max = s
-                    .max_replicas
-                    .clone()
-                    .unwrap_or_else(|| s.min_replicas.clone());
+                let max = s.effective_max();
                 ServiceView {
                     name: s.name.clone(),
                     min: cell(&s.min_replicas, s.min_replicas.value.to_string()),
-                    max: cell(&max, max.value.to_string()),
+                    max: cell(max, max.value.to_string()),
                     priority: s.priority.as_ref().map_or("—".into(), |p| p.value.clone()),
                     // A `|` or a line break would end the Markdown table cell.
                     notes: s

@@ -44,10 +44,7 @@ pub fn build(services: &Services, service: &Service) -> HorizontalPodAutoscaler 
                 name: service.target.name.clone(),
             },
             min_replicas: Some(service.min_replicas.value),
-            max_replicas: service
-                .max_replicas
-                .as_ref()
-                .map_or(service.min_replicas.value, |m| m.value),
+            max_replicas: service.effective_max().value,
             metrics: Some(
                 service
                     .metrics

@@ -75,12 +75,17 @@ pub fn render(services: &Services, options: &Options) -> Result<Rendered, Render
     let header = header(&options.source_name);
     let mut hpa_files = Vec::new();
     for service in &services.services {
-        let file = format!("{}.hpa.yaml", service.name);
+        let path = hpa_path(&service.name);
         rendered.outputs.push(Output {
-            path: Path::new("k8s").join(&file),
             contents: hpa::file(services, service, &header),
+            path: path.clone(),
         });
-        hpa_files.push(file);
+        hpa_files.push(
+            path.file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned(),
+        );
     }
     rendered.outputs.push(Output {
         path: PathBuf::from("k8s/kustomization.yaml"),
@@ -104,6 +109,11 @@ pub fn render(services: &Services, options: &Options) -> Result<Rendered, Render
     }
     rendered.outputs.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(rendered)
+}
+
+/// Where a service's HPA is rendered: `k8s/<name>.hpa.yaml`.
+pub fn hpa_path(service: &str) -> PathBuf {
+    Path::new("k8s").join(format!("{service}.hpa.yaml"))
 }
 
 /// A relative path of plain names only: no root, no `..`, no `.`.

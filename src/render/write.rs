@@ -72,10 +72,25 @@ fn check_out_dir(out: &Path) -> Result<(), RenderError> {
     Ok(())
 }
 
-/// Writes `contents` to `path` atomically.
+/// Writes `contents` to `path` atomically, creating its directory first.
 pub fn write_atomically(path: &Path, contents: &[u8]) -> Result<(), RenderError> {
-    let dir = path.parent().unwrap_or(Path::new("."));
+    let dir = parent_dir(path);
     std::fs::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
+    replace_atomically(path, contents)
+}
+
+/// The directory a file is written in: its parent, or `.` for a bare file name.
+fn parent_dir(path: &Path) -> &Path {
+    match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    }
+}
+
+/// Writes `contents` to `path` through a temporary file in the same directory, so the file is
+/// either the old one or the whole new one, never half-written. The directory must exist.
+pub fn replace_atomically(path: &Path, contents: &[u8]) -> Result<(), RenderError> {
+    let dir = parent_dir(path);
     let mut temp = tempfile::Builder::new()
         .prefix(TEMP_PREFIX)
         .suffix(".tmp")
