@@ -24,7 +24,8 @@ use super::config::{AutoscalerConfig, ServiceConfig};
 use super::engine::{Engine, EngineError, EngineInfo};
 use super::model::{Decision, Observation, ServiceState, Trigger, decide};
 use super::replicas::{
-    COMPOSE_SERVICE, Replica, SCALEGEN_SERVICE, Selection, State, clone_spec, select, stop_timeout,
+    COMPOSE_SERVICE, DEFAULT_STOP_TIMEOUT_SECONDS, Replica, SCALEGEN_SERVICE, Selection, State,
+    clone_spec, select, stop_timeout,
 };
 use super::usage::{self, Accumulator, CpuCounters, Limits};
 use crate::hpa::SimTime;
@@ -862,7 +863,7 @@ impl<E: Engine> ServiceContext<'_, E> {
                 Some(inspected) => stop_timeout(inspected),
                 None => match self.engine.inspect(&victim.id).await {
                     Ok(inspected) => stop_timeout(&inspected),
-                    Err(_) => 10,
+                    Err(_) => DEFAULT_STOP_TIMEOUT_SECONDS,
                 },
             };
             timeouts.push(timeout);

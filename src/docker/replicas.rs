@@ -201,19 +201,6 @@ impl Selection {
             )
         }
     }
-
-    /// Describes where the containers were found: `project shop (Compose)`.
-    pub fn describe(&self) -> String {
-        let labelling = match self.labelling {
-            Labelling::Compose => "Compose",
-            Labelling::Scalegen => "io.scalegen labels",
-        };
-        if self.project.is_empty() {
-            format!("no project ({labelling})")
-        } else {
-            format!("project {} ({labelling})", self.project)
-        }
-    }
 }
 
 /// Finds a service's containers among all listed replicas. `None` when there are none; an
@@ -403,8 +390,11 @@ pub fn stop_timeout(inspect: &ContainerInspectResponse) -> i64 {
         .as_ref()
         .and_then(|c| c.stop_timeout)
         .filter(|&t| t >= 0)
-        .unwrap_or(10)
+        .unwrap_or(DEFAULT_STOP_TIMEOUT_SECONDS)
 }
+
+/// Docker's own default: what `docker stop` waits before it kills.
+pub const DEFAULT_STOP_TIMEOUT_SECONDS: i64 = 10;
 
 #[cfg(test)]
 mod tests {

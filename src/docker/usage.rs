@@ -13,8 +13,6 @@
 //!   with `basis: limit`, the container's own limit (`--cpus`/`cpu_quota`, `--memory`); a
 //!   container without a limit falls back to one core and the host's memory.
 
-use std::fmt;
-
 use bollard::models::{ContainerCpuStats, ContainerStatsResponse, HostConfig};
 
 use super::config::{Basis, ServiceConfig};
@@ -243,15 +241,6 @@ impl Accumulator {
     /// Percent of the basis, over the measured containers.
     pub fn utilization(&self) -> Option<f64> {
         (self.measured > 0 && self.base > 0.0).then(|| self.usage / self.base * 100.0)
-    }
-}
-
-impl fmt::Display for Accumulator {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.utilization() {
-            Some(u) => write!(f, "{u:.0}%"),
-            None => f.write_str("-"),
-        }
     }
 }
 

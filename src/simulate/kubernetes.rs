@@ -105,14 +105,13 @@ impl KubernetesEngine {
                 | MetricSpec::ContainerResource { name, target, .. } => (name, target),
                 _ => continue,
             };
-            let request_milli = self.request_milli(name);
             let percent = match *target {
                 MetricTarget::Utilization {
                     average_utilization,
                 } => f64::from(average_utilization),
                 MetricTarget::AverageValue {
                     average_value_milli,
-                } => average_value_milli as f64 / request_milli.max(1) as f64 * 100.0,
+                } => self.percent_of_request(name, average_value_milli),
                 MetricTarget::Value { .. } => continue,
             };
             match name.as_str() {
@@ -126,6 +125,11 @@ impl KubernetesEngine {
 
     fn request_milli(&self, resource: &str) -> i64 {
         self.requests_milli.get(resource).copied().unwrap_or(0)
+    }
+
+    /// `milli` of `resource` as a percentage of the pod's request.
+    fn percent_of_request(&self, resource: &str, milli: i64) -> f64 {
+        milli as f64 / self.request_milli(resource).max(1) as f64 * 100.0
     }
 
     /// What the controller reads at `now`.
@@ -259,9 +263,7 @@ impl KubernetesEngine {
                 proposal.current.average_value_milli,
             ) {
                 (Some(percent), _) => f64::from(percent),
-                (None, Some(average)) => {
-                    average as f64 / self.request_milli(name).max(1) as f64 * 100.0
-                }
+                (None, Some(average)) => self.percent_of_request(name, average),
                 (None, None) => continue,
             };
             match name.as_str() {
