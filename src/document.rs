@@ -161,6 +161,11 @@ pub fn yaml_error(file: &Arc<SourceFile>, err: &yaml::Error) -> Diagnostic {
             "here",
             "write the values out without deep nesting or chains of aliases",
         ),
+        yaml::ErrorKind::SeveralDocuments => (
+            &input::INVALID_YAML,
+            "a second document starts here",
+            "this file holds one document: remove this `---` and what follows, or move it to a file of its own",
+        ),
     };
     Diagnostic::new(rule, err.message.clone())
         .at(Label::new(file, err.span, label))

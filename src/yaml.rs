@@ -63,6 +63,8 @@ pub enum ErrorKind {
     DuplicateKey,
     /// A resource budget was exceeded: nesting depth, alias expansion, node count, size.
     Limit,
+    /// A file that holds one document (the services file, a policy) has a second one.
+    SeveralDocuments,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -89,7 +91,8 @@ impl Limits {
     /// For the services file and policy files: hand-written, small.
     pub const CONFIG: Limits = Limits {
         max_bytes: 8 * 1024 * 1024,
-        max_documents: 1,
+        // One is read; a few more are parsed so that the error can point at the second `---`.
+        max_documents: 16,
     };
     /// For manifest streams (`helm template` output of a whole platform).
     pub const MANIFESTS: Limits = Limits {
@@ -133,7 +136,7 @@ pub fn parse_document(file: &SourceFile) -> Result<Node, Error> {
             let second = docs[1].span.start;
             let separator = text[..second].rfind("---").unwrap_or(second);
             Err(Error {
-                kind: ErrorKind::Syntax,
+                kind: ErrorKind::SeveralDocuments,
                 message: "expected one YAML document, found several".into(),
                 span: Span::new(separator, separator + 3),
             })
