@@ -42,7 +42,9 @@ pub fn run(out: &mut Output, args: &ImportArgs) -> u8 {
         return EXIT_USAGE;
     }
     if read.inputs.is_empty() {
-        out.stderr("no HorizontalPodAutoscaler found in the input\n");
+        out.stderr(
+            "error: no HorizontalPodAutoscaler found in the input\n  help: import reads `kind: HorizontalPodAutoscaler` documents (and `List` items) of any autoscaling apiVersion; `scalegen check --verbose` on the same input says what each document is\n",
+        );
         return EXIT_PROBLEMS;
     }
     match &args.output {

@@ -162,7 +162,12 @@ fn prepare_injection<'a>(
     target: &'a Path,
 ) -> Result<Injection<'a>, String> {
     let text =
-        std::fs::read_to_string(target).map_err(|err| format!("{}: {err}", target.display()))?;
+        std::fs::read_to_string(target).map_err(|err| {
+            format!(
+                "{}: {err}\n  help: `--inject` updates an existing file between `<!-- BEGIN SCALEGEN -->` and `<!-- END SCALEGEN -->` lines; create it with those markers, or leave `--inject` out",
+                target.display()
+            )
+        })?;
     let tables = render::docs::tables(services, options).map_err(|err| err.to_string())?;
     let updated = write::inject(&text, &tables).map_err(|err| {
         format!(
