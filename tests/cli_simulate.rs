@@ -279,6 +279,40 @@ fn a_missing_trace_is_not_taken_for_a_missing_services_file() {
 }
 
 #[test]
+fn a_docker_config_without_the_service_names_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let rendered = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("generated/docker/autoscaler.yaml"),
+    )
+    .unwrap();
+    let start = rendered.find("  api-gateway:").unwrap();
+    let end = rendered.find("  auth-service:").unwrap();
+    let stale = dir.path().join("stale.yaml");
+    std::fs::write(
+        &stale,
+        format!("{}{}", &rendered[..start], &rendered[end..]),
+    )
+    .unwrap();
+    let (status, _, stderr) = run(&[
+        "--service",
+        "api-gateway",
+        "--pattern",
+        "spike",
+        "--docker-config",
+        stale.to_str().unwrap(),
+    ]);
+    assert_eq!(status, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("stale.yaml: the Docker autoscaler config has no service `api-gateway`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("help: regenerate it with `scalegen render`"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn an_invalid_services_file_is_not_simulated() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("s.yaml");

@@ -532,6 +532,15 @@ fn run_inner(out: &mut Output, args: &SimulateArgs) -> Result<(), u8> {
             names.join(", ")
         )));
     }
+    if let Some(path) = &args.docker_config
+        && !docker.services.contains_key(wanted)
+    {
+        return Err(out.fatal(&format!(
+            "{}: the Docker autoscaler config has no service `{wanted}` (it has: {})\n  help: regenerate it with `scalegen render`, or simulate the Kubernetes engine alone with `--engine k8s`",
+            path.display(),
+            docker.services.keys().cloned().collect::<Vec<_>>().join(", ")
+        )));
+    }
     let subject = subject_for(wanted).map_err(|message| out.fatal(&message))?;
     single(out, args, &load, &subject)
 }
