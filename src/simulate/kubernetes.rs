@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 
 use super::fleet::{Fleet, FleetSettings, usage_at};
-use super::load::LoadSource;
+use super::load::{Demand, LoadSource};
 use super::timeline::EngineSample;
 use crate::hpa::{
     ConditionStatus, ConditionType, Container, ControllerConfig, HpaSpec, HpaState, LimitReason,
@@ -36,10 +36,11 @@ impl Targets {
         *slot = Some(slot.map_or(value, |v| v.min(value)));
     }
 
-    /// Whether utilization `(cpu, memory)` is above any target; `None` (nothing serving) is.
-    pub fn exceeded_by(&self, utilization: Option<(f64, f64)>) -> bool {
+    /// Whether the serving pods run above any target: their utilization `(cpu, memory)`, or,
+    /// when nothing serves (`None`), whether there is demand at all.
+    pub fn exceeded_by(&self, utilization: Option<(f64, f64)>, demand: &Demand) -> bool {
         match utilization {
-            None => true,
+            None => demand.cpu_cores > 0.0 || demand.memory_bytes > 0.0,
             Some((cpu, memory)) => {
                 self.cpu.is_some_and(|t| cpu > t) || self.memory.is_some_and(|t| memory > t)
             }

@@ -164,14 +164,9 @@ pub fn run(scenario: &Scenario) -> Result<Timeline, ScenarioError> {
             .into_iter()
             .zip(&targets)
             .map(|((mut sample, serving), targets)| {
-                let busy = demand.cpu_cores > 0.0 || demand.memory_bytes > 0.0;
                 let utilization =
                     serving_utilization(&demand, serving, memory_base, settings.requests);
-                sample.above_target = if utilization.is_none() {
-                    busy
-                } else {
-                    targets.exceeded_by(utilization)
-                };
+                sample.above_target = targets.exceeded_by(utilization, &demand);
                 sample
             })
             .collect();
